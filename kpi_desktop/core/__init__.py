@@ -1,0 +1,1 @@
+"""Qt-free core: schema, KPIs, import, workspace, UTM, analysis and reports."""

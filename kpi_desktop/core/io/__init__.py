@@ -1,0 +1,1 @@
+"""Reading marketers' real exports into canonical facts."""

@@ -1,0 +1,391 @@
+"""The nine chatbot KPIs and their aggregation as ratios of sums (DESIGN section 3)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+
+import numpy as np
+import pandas as pd
+
+from kpi_desktop.core.schema import (
+    ADDITIVE_FIELDS,
+    FIELDS,
+    MONEY_FIELDS,
+    NUMERIC_FIELDS,
+    RATE_FIELDS,
+)
+
+
+class Display(Enum):
+    """How a KPI value is shown; internal values are plain ratios/fractions."""
+
+    RATIO = "ratio"  # 2.50
+    PERCENT = "percent"  # fraction shown x100 with %
+    MONEY = "money"  # $50.00
+    MULTIPLE = "multiple"  # 5.00x
+    LIFT = "lift"  # fraction shown as signed percent: +200 %
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One KPI: numerator / denominator over summed fields.
+
+    `addends` are optional parts of the numerator: missing counts as 0 (other_cost).
+    `minus_one` makes it a lift (numerator / denominator - 1).
+    """
+
+    id: str
+    name: str
+    numerator: str
+    denominator: str
+    display: Display
+    formula: str
+    addends: tuple[str, ...] = ()
+    minus_one: bool = False
+    higher_is_better: bool = True
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return (self.numerator, *self.addends, self.denominator)
+
+    @property
+    def uses_money(self) -> bool:
+        return any(f in MONEY_FIELDS for f in self.fields)
+
+
+KPIS: tuple[Kpi, ...] = (
+    Kpi(
+        "interactions_per_user",
+        "Brand interactions per user",
+        "interactions",
+        "users",
+        Display.RATIO,
+        "interactions / users",
+    ),
+    Kpi(
+        "insights_per_user",
+        "Customer insights per user",
+        "declared_data_points",
+        "users",
+        Display.RATIO,
+        "declared data points / users",
+    ),
+    Kpi("ctr", "Chatbot CTR to website", "clicks", "users", Display.PERCENT, "clicks / users × 100"),
+    Kpi(
+        "matched_response_rate",
+        "Matched response rate",
+        "matched_responses",
+        "total_messages",
+        Display.PERCENT,
+        "matched responses / total messages × 100",
+    ),
+    Kpi(
+        "cost_per_conversion",
+        "Cost per conversion",
+        "spend",
+        "conversions",
+        Display.MONEY,
+        "(spend + other cost) / conversions",
+        addends=("other_cost",),
+        higher_is_better=False,
+    ),
+    Kpi(
+        "conversion_rate",
+        "Conversion rate",
+        "conversions",
+        "visitors",
+        Display.PERCENT,
+        "conversions / visitors × 100",
+    ),
+    Kpi(
+        "roas",
+        "Return on ad spend",
+        "conversion_value",
+        "spend",
+        Display.MULTIPLE,
+        "conversion value / spend",
+    ),
+    Kpi(
+        "ad_recall_lift",
+        "Ad recall lift",
+        "ad_recall_exposed",
+        "ad_recall_control",
+        Display.LIFT,
+        "ad recall (exposed) / ad recall (control) − 1",
+        minus_one=True,
+    ),
+    Kpi(
+        "purchase_intent_lift",
+        "Purchase intent lift",
+        "intent_exposed",
+        "intent_control",
+        Display.LIFT,
+        "purchase intent (exposed) / purchase intent (control) − 1",
+        minus_one=True,
+    ),
+)
+KPI_BY_ID: dict[str, Kpi] = {k.id: k for k in KPIS}
+KPI_IDS: tuple[str, ...] = tuple(KPI_BY_ID)
+
+#: Bookkeeping columns that `aggregate` adds beside the summed fields.
+ROWS = "rows"
+FX_MISSING = "fx_missing"
+
+
+@dataclass(frozen=True)
+class FxRates:
+    """Reporting currency and rates: 1 unit of `currency` = rates[currency] reporting units."""
+
+    reporting: str = ""
+    rates: Mapping[str, float] = field(default_factory=dict)
+
+    def rate(self, currency: str) -> float | None:
+        if not currency or currency == self.reporting or not self.reporting:
+            return 1.0
+        value = self.rates.get(currency)
+        return float(value) if value and value > 0 else None
+
+
+def _label(name: str) -> str:
+    return FIELDS[name].label.lower()
+
+
+def undefined_reason(kpi: Kpi, sums: Mapping[str, float]) -> str | None:
+    """Why `kpi` has no value for one aggregated row, or None when it is defined."""
+    if kpi.uses_money and _number(sums.get(FX_MISSING)) > 0:
+        return "no exchange rate for some money in this selection"
+    numerator = _number(sums.get(kpi.numerator), default=np.nan)
+    denominator = _number(sums.get(kpi.denominator), default=np.nan)
+    if np.isnan(numerator):
+        return f"no {_label(kpi.numerator)} data"
+    if np.isnan(denominator):
+        return f"no {_label(kpi.denominator)} data"
+    if denominator == 0:
+        return f"{_label(kpi.denominator)} is 0"
+    value = compute(kpi, sums)
+    if value is None:
+        return "value out of range"
+    return None
+
+
+def compute(kpi: Kpi, sums: Mapping[str, float]) -> float | None:
+    """The value of `kpi` for one aggregated row, or None when undefined."""
+    frame = pd.DataFrame({name: [_number(sums.get(name), np.nan)] for name in kpi.fields})
+    if kpi.uses_money:
+        frame[FX_MISSING] = [_number(sums.get(FX_MISSING))]
+    value = kpi_column(kpi, frame).iloc[0]
+    return None if np.isnan(value) else float(value)
+
+
+def kpi_column(kpi: Kpi, sums: pd.DataFrame) -> pd.Series:
+    """Vectorised KPI over aggregated rows; NaN where undefined (never inf)."""
+    missing = pd.Series(np.nan, index=sums.index)
+    numerator = sums[kpi.numerator] if kpi.numerator in sums else missing
+    numerator = numerator.astype("float64")
+    for addend in kpi.addends:
+        if addend in sums:
+            numerator = numerator + sums[addend].fillna(0.0).astype("float64")
+    denominator = (sums[kpi.denominator] if kpi.denominator in sums else missing).astype("float64")
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        value = numerator.to_numpy() / denominator.to_numpy()
+        if kpi.minus_one:
+            value = value - 1.0
+    value[~np.isfinite(value)] = np.nan
+    if kpi.uses_money and FX_MISSING in sums:
+        value[sums[FX_MISSING].fillna(0).to_numpy() > 0] = np.nan
+    return pd.Series(value, index=sums.index, name=kpi.id)
+
+
+def compute_kpis(sums: pd.DataFrame) -> pd.DataFrame:
+    """All nine KPI columns for aggregated rows."""
+    return pd.DataFrame({k.id: kpi_column(k, sums) for k in KPIS}, index=sums.index)
+
+
+def convert_money(facts: pd.DataFrame, fx: FxRates | None) -> pd.DataFrame:
+    """Money fields in the reporting currency, plus an `fx_missing` flag column.
+
+    Rows whose currency has no rate keep NaN money and `fx_missing = 1`, so that any
+    KPI over them is undefined rather than silently short.
+    """
+    out = facts.copy(deep=False)
+    out[FX_MISSING] = 0.0
+    if fx is None or not fx.reporting or "currency" not in facts or facts.empty:
+        return out
+    currencies = facts["currency"].fillna("").astype(str)
+    factors = {c: fx.rate(c) for c in currencies.unique()}
+    factor = currencies.map(lambda c: np.nan if factors[c] is None else factors[c]).astype(float)
+    for name in MONEY_FIELDS:
+        if name in out:
+            out[name] = out[name] * factor.to_numpy()
+    money = [m for m in MONEY_FIELDS if m in facts]
+    has_money = facts[money].notna().any(axis=1)
+    out[FX_MISSING] = (factor.isna() & has_money).astype(float)
+    return out
+
+
+def missing_currencies(facts: pd.DataFrame, fx: FxRates | None) -> tuple[str, ...]:
+    """Currencies in `facts` that have money but no exchange rate."""
+    if fx is None or not fx.reporting or "currency" not in facts or facts.empty:
+        return ()
+    present = facts["currency"].fillna("").astype(str).unique()
+    return tuple(sorted(c for c in present if fx.rate(c) is None))
+
+
+def _group_columns(by: str | Sequence[str] | None) -> list[str]:
+    if by is None:
+        return []
+    columns = [by] if isinstance(by, str) else list(by)
+    return ["campaign_key" if c == "campaign" else c for c in columns]
+
+
+def aggregate(
+    facts: pd.DataFrame,
+    by: str | Sequence[str] | None = None,
+    *,
+    events: pd.DataFrame | None = None,
+    fx: FxRates | None = None,
+) -> pd.DataFrame:
+    """Sum the input fields over groups (ratio-of-sums ready).
+
+    Args:
+        facts: canonical facts (see `schema.normalize_facts`), already filtered.
+        by: None for one total row, or a grouping ("campaign", "date", "channel",
+            "variant", or a list of them). Campaigns group by `campaign_key` and keep the
+            first display name.
+        events: optional event users (columns `user`, `source_id` and the dimensions)
+            for exact unique users over the groups; rows of facts that came from those
+            sources get their users replaced by distinct counts.
+        fx: reporting currency and rates; money is converted before summing.
+
+    Returns:
+        One row per group: every numeric field (additive ones summed with
+        `min_count=1`, so all-missing stays missing; rates averaged), `rows` and
+        `fx_missing`. For `by=None` the single row is indexed "total".
+    """
+    data = convert_money(facts, fx)
+    keys = _group_columns(by)
+    numeric = [c for c in NUMERIC_FIELDS if c in data]
+    additive = [c for c in ADDITIVE_FIELDS if c in data]
+    rates = [c for c in RATE_FIELDS if c in data]
+    event_sources: set[str] = set()
+    if events is not None and len(events) and "source_id" in data:
+        event_sources = set(events["source_id"].unique())
+        from_events = data["source_id"].isin(event_sources)
+        if from_events.any():
+            data["users"] = data["users"].where(~from_events, np.nan)
+    if not keys:
+        sums = data[additive].sum(min_count=1)
+        means = data[rates].mean() if rates else pd.Series(dtype=float)
+        row = pd.concat([sums, means])
+        row[ROWS] = float(len(data))
+        row[FX_MISSING] = float(data[FX_MISSING].sum())
+        result = pd.DataFrame([row], index=pd.Index(["total"]))
+    else:
+        grouped = data.groupby(keys, dropna=False, sort=True)
+        result = grouped[additive].sum(min_count=1)
+        if rates:
+            result = result.join(grouped[rates].mean())
+        result[ROWS] = grouped.size().astype(float)
+        result[FX_MISSING] = grouped[FX_MISSING].sum()
+        if "campaign_key" in keys and "campaign" in data:
+            names = grouped["campaign"].first()
+            result.insert(0, "campaign", names)
+    if event_sources:
+        assert events is not None
+        distinct = _distinct_users(events, keys)
+        users = result["users"]
+        if keys:
+            distinct = distinct.reindex(result.index)
+        else:
+            distinct = pd.Series([distinct], index=result.index, dtype=float)
+        result["users"] = users.fillna(0.0).add(distinct.fillna(0.0)).where(
+            users.notna() | distinct.notna()
+        )
+    for name in numeric:
+        if name not in result:
+            result[name] = np.nan
+    return result
+
+
+def _distinct_users(events: pd.DataFrame, keys: list[str]) -> pd.Series | float:
+    if not keys:
+        return float(events["user"].nunique())
+    return events.groupby(keys, dropna=False, sort=True)["user"].nunique().astype(float)
+
+
+@dataclass(frozen=True)
+class KpiReport:
+    """Aggregated inputs and KPI values per group, with the total over the selection."""
+
+    rows: pd.DataFrame  # index: group key(s); columns: fields, rows, fx_missing, KPI ids
+    total: pd.Series  # the same columns for the whole selection
+    by: tuple[str, ...]
+    users_exact: bool  # users are distinct people (event log) rather than a sum of daily users
+    missing_fx: tuple[str, ...] = ()
+
+    def reason(self, row: object, kpi_id: str) -> str | None:
+        """Why a KPI is undefined for a row label (or "total"), None when defined."""
+        values = self.total if row == "total" else self.rows.loc[row]
+        reason = undefined_reason(KPI_BY_ID[kpi_id], values)
+        if reason and self.missing_fx and KPI_BY_ID[kpi_id].uses_money:
+            if reason.startswith("no exchange rate"):
+                return f"no exchange rate for {', '.join(self.missing_fx)}"
+        return reason
+
+
+def report(
+    facts: pd.DataFrame,
+    by: str | Sequence[str] | None = "campaign",
+    *,
+    events: pd.DataFrame | None = None,
+    fx: FxRates | None = None,
+) -> KpiReport:
+    """Aggregate `facts` by `by` and compute every KPI for each group and the total."""
+    rows = aggregate(facts, by, events=events, fx=fx) if by else aggregate(facts, None)
+    rows = rows.join(compute_kpis(rows))
+    total = aggregate(facts, None, events=events, fx=fx)
+    total = total.join(compute_kpis(total)).iloc[0]
+    return KpiReport(
+        rows=rows,
+        total=total,
+        by=tuple(_group_columns(by)),
+        users_exact=events is not None and len(events) > 0,
+        missing_fx=missing_currencies(facts, fx),
+    )
+
+
+def select(
+    facts: pd.DataFrame,
+    *,
+    start: object = None,
+    end: object = None,
+    campaigns: Sequence[str] | None = None,
+    channels: Sequence[str] | None = None,
+) -> pd.Series:
+    """Boolean mask of facts rows inside a date range (inclusive) and campaign/channel lists.
+
+    Lifetime rows (no date) stay in when a date range is set: they belong to every period.
+    """
+    mask = pd.Series(True, index=facts.index)
+    dates = facts["date"] if "date" in facts else None
+    if dates is not None and start is not None:
+        mask &= dates.isna() | (dates >= pd.Timestamp(start))
+    if dates is not None and end is not None:
+        mask &= dates.isna() | (dates <= pd.Timestamp(end))
+    if campaigns is not None:
+        mask &= facts["campaign_key"].isin(list(campaigns))
+    if channels is not None:
+        mask &= facts["channel"].isin(list(channels))
+    return mask
+
+
+def _number(value: object, default: float = 0.0) -> float:
+    if value is None:
+        return default
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return default
+    return number

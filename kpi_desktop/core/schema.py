@@ -1,0 +1,170 @@
+"""Canonical fields of the facts table (DESIGN section 2): names, kinds, units, labels."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+import numpy as np
+import pandas as pd
+
+
+class Kind(Enum):
+    """What a field holds, which decides how it is parsed, summed and shown."""
+
+    DIMENSION = "dimension"  # text that rows are grouped by
+    DATE = "date"
+    COUNT = "count"  # additive, >= 0 (conversions may be fractional, as Google Ads writes them)
+    MONEY = "money"  # additive amount in the row's currency
+    RATE = "rate"  # fraction 0..1 from a study; averaged, never summed
+    TEXT = "text"  # carried along, not grouped by default
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    kind: Kind
+    description: str
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.kind in (Kind.COUNT, Kind.MONEY, Kind.RATE)
+
+    @property
+    def is_additive(self) -> bool:
+        return self.kind in (Kind.COUNT, Kind.MONEY)
+
+
+_FIELDS: tuple[Field, ...] = (
+    Field("date", "Date", Kind.DATE, "Day (no time); empty for lifetime totals"),
+    Field("campaign", "Campaign", Kind.DIMENSION, "Campaign name as shown to the user"),
+    Field("campaign_key", "Campaign key", Kind.DIMENSION, "Join key derived from the name"),
+    Field("channel", "Channel", Kind.DIMENSION, "Messenger, Instagram, DV360, Website…"),
+    Field("variant", "Variant", Kind.DIMENSION, "Conversation or creative variant (A/B)"),
+    Field("users", "Users", Kind.COUNT, "People who actively engaged with the bot"),
+    Field(
+        "interactions",
+        "Interactions",
+        Kind.COUNT,
+        "Quick-reply, button or carousel clicks and sent messages (not views)",
+    ),
+    Field(
+        "declared_data_points",
+        "Declared data points",
+        Kind.COUNT,
+        "Zero-party answers the bot collected",
+    ),
+    Field("clicks", "Clicks to website", Kind.COUNT, "Clicks from the bot to the website"),
+    Field(
+        "matched_responses",
+        "Matched responses",
+        Kind.COUNT,
+        "Free-text messages the bot's NLP matched to an intent",
+    ),
+    Field("total_messages", "Total messages", Kind.COUNT, "Free-text messages received"),
+    Field("visitors", "Visitors", Kind.COUNT, "Website visitors (sessions) that came from the bot"),
+    Field("conversions", "Conversions", Kind.COUNT, "Purchases, sign-ups, bookings… from the bot"),
+    Field("conversion_value", "Conversion value", Kind.MONEY, "Revenue of those conversions"),
+    Field("spend", "Spend", Kind.MONEY, "Ad spend that drove traffic to the bot"),
+    Field(
+        "other_cost",
+        "Other cost",
+        Kind.MONEY,
+        "Other costs of that traffic: platform fees, agency, creative",
+    ),
+    Field("ad_recall_exposed", "Ad recall (exposed)", Kind.RATE, "Ad-recall rate, exposed group"),
+    Field("ad_recall_control", "Ad recall (control)", Kind.RATE, "Ad-recall rate, control group"),
+    Field("intent_exposed", "Purchase intent (exposed)", Kind.RATE, "Intent rate, exposed group"),
+    Field("intent_control", "Purchase intent (control)", Kind.RATE, "Intent rate, control group"),
+    Field("impressions", "Impressions", Kind.COUNT, "The ad platform's impressions"),
+    Field("ad_clicks", "Ad clicks", Kind.COUNT, "The ad platform's own clicks (reference)"),
+    Field("ad_conversions", "Ad conversions", Kind.COUNT, "The ad platform's conversions"),
+    Field(
+        "ad_conversion_value",
+        "Ad conversion value",
+        Kind.MONEY,
+        "The ad platform's conversion value (reference)",
+    ),
+    Field("source_medium", "Source / medium", Kind.DIMENSION, "e.g. messenger / chatbot"),
+    Field("currency", "Currency", Kind.TEXT, "ISO 4217 code of the money fields"),
+    Field("source_id", "Source", Kind.TEXT, "Which import the row came from"),
+)
+
+FIELDS: dict[str, Field] = {f.name: f for f in _FIELDS}
+FIELD_NAMES: tuple[str, ...] = tuple(FIELDS)
+DIMENSIONS: tuple[str, ...] = ("date", "campaign", "campaign_key", "channel", "variant")
+NUMERIC_FIELDS: tuple[str, ...] = tuple(f.name for f in _FIELDS if f.is_numeric)
+ADDITIVE_FIELDS: tuple[str, ...] = tuple(f.name for f in _FIELDS if f.is_additive)
+MONEY_FIELDS: tuple[str, ...] = tuple(f.name for f in _FIELDS if f.kind is Kind.MONEY)
+RATE_FIELDS: tuple[str, ...] = tuple(f.name for f in _FIELDS if f.kind is Kind.RATE)
+TEXT_FIELDS: tuple[str, ...] = tuple(
+    f.name for f in _FIELDS if f.kind in (Kind.DIMENSION, Kind.TEXT)
+)
+GROUPINGS: tuple[str, ...] = ("campaign", "date", "channel", "variant")
+
+_KEY_FOLD = re.compile(r"[\s_\-.]+")
+
+
+def campaign_key(name: object) -> str:
+    """Join key of a campaign name: lower-cased, trimmed, runs of space/_/-/. folded to `_`."""
+    if name is None or (isinstance(name, float) and np.isnan(name)):
+        return ""
+    text = str(name).strip().lower()
+    return _KEY_FOLD.sub("_", text).strip("_")
+
+
+def campaign_keys(names: pd.Series) -> pd.Series:
+    """Vectorised `campaign_key` over a column of names (missing names give "")."""
+    text = names.astype("string").fillna("").str.strip().str.lower()
+    return text.str.replace(_KEY_FOLD, "_", regex=True).str.strip("_").astype(object)
+
+
+def empty_facts() -> pd.DataFrame:
+    """A facts frame with every canonical column and no rows."""
+    return normalize_facts(pd.DataFrame())
+
+
+def normalize_facts(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return `frame` with every canonical column in canonical order and dtype.
+
+    Numbers become float64 with NaN for missing (a blank cell is missing, not zero);
+    dates become datetime64 days (NaT for lifetime rows); text stays object with "" for
+    missing dimensions so that grouping keeps those rows. `campaign_key` is derived from
+    `campaign` where absent. Extra columns are dropped.
+    """
+    n = len(frame)
+    out: dict[str, pd.Series] = {}
+    index = frame.index
+    for name in FIELD_NAMES:
+        field = FIELDS[name]
+        col = frame[name] if name in frame.columns else None
+        if field.is_numeric:
+            out[name] = (
+                pd.Series(np.full(n, np.nan), index=index)
+                if col is None
+                else pd.to_numeric(col, errors="coerce").astype("float64")
+            )
+        elif field.kind is Kind.DATE:
+            out[name] = (
+                pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
+                if col is None
+                else pd.to_datetime(col, errors="coerce").dt.normalize().astype("datetime64[ns]")
+            )
+        elif name == "campaign_key":
+            continue
+        else:
+            out[name] = (
+                pd.Series([""] * n, index=index, dtype=object)
+                if col is None
+                else col.astype("string").fillna("").str.strip().astype(object)
+            )
+    if "campaign_key" in frame.columns:
+        key = frame["campaign_key"].astype("string").fillna("").astype(object)
+        key = key.where(key != "", campaign_keys(out["campaign"]))
+    else:
+        key = campaign_keys(out["campaign"])
+    out["campaign_key"] = key
+    result = pd.DataFrame({name: out[name] for name in FIELD_NAMES}, index=index)
+    return result.reset_index(drop=True)
