@@ -72,7 +72,14 @@ KPIS: tuple[Kpi, ...] = (
         Display.RATIO,
         "declared data points / users",
     ),
-    Kpi("ctr", "Chatbot CTR to website", "clicks", "users", Display.PERCENT, "clicks / users × 100"),
+    Kpi(
+        "ctr",
+        "Chatbot CTR to website",
+        "clicks",
+        "users",
+        Display.PERCENT,
+        "clicks / users × 100",
+    ),
     Kpi(
         "matched_response_rate",
         "Matched response rate",
@@ -182,12 +189,12 @@ def compute(kpi: Kpi, sums: Mapping[str, float]) -> float | None:
 def kpi_column(kpi: Kpi, sums: pd.DataFrame) -> pd.Series:
     """Vectorised KPI over aggregated rows; NaN where undefined (never inf)."""
     missing = pd.Series(np.nan, index=sums.index)
-    numerator = sums[kpi.numerator] if kpi.numerator in sums else missing
+    numerator = sums.get(kpi.numerator, missing)
     numerator = numerator.astype("float64")
     for addend in kpi.addends:
         if addend in sums:
             numerator = numerator + sums[addend].fillna(0.0).astype("float64")
-    denominator = (sums[kpi.denominator] if kpi.denominator in sums else missing).astype("float64")
+    denominator = (sums.get(kpi.denominator, missing)).astype("float64")
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         value = numerator.to_numpy() / denominator.to_numpy()
         if kpi.minus_one:
@@ -300,8 +307,8 @@ def aggregate(
             distinct = distinct.reindex(result.index)
         else:
             distinct = pd.Series([distinct], index=result.index, dtype=float)
-        result["users"] = users.fillna(0.0).add(distinct.fillna(0.0)).where(
-            users.notna() | distinct.notna()
+        result["users"] = (
+            users.fillna(0.0).add(distinct.fillna(0.0)).where(users.notna() | distinct.notna())
         )
     for name in numeric:
         if name not in result:
@@ -329,9 +336,8 @@ class KpiReport:
         """Why a KPI is undefined for a row label (or "total"), None when defined."""
         values = self.total if row == "total" else self.rows.loc[row]
         reason = undefined_reason(KPI_BY_ID[kpi_id], values)
-        if reason and self.missing_fx and KPI_BY_ID[kpi_id].uses_money:
-            if reason.startswith("no exchange rate"):
-                return f"no exchange rate for {', '.join(self.missing_fx)}"
+        if reason and self.missing_fx and reason.startswith("no exchange rate"):
+            return f"no exchange rate for {', '.join(self.missing_fx)}"
         return reason
 
 
@@ -369,7 +375,7 @@ def select(
     Lifetime rows (no date) stay in when a date range is set: they belong to every period.
     """
     mask = pd.Series(True, index=facts.index)
-    dates = facts["date"] if "date" in facts else None
+    dates = facts.get("date", None)
     if dates is not None and start is not None:
         mask &= dates.isna() | (dates >= pd.Timestamp(start))
     if dates is not None and end is not None:

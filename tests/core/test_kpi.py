@@ -190,7 +190,7 @@ def test_campaign_key(name, key):
 
 
 counts = st.one_of(st.none(), st.integers(min_value=0, max_value=10**9).map(float))
-row = st.fixed_dictionaries({name: counts for name in ADDITIVE_FIELDS})
+row = st.fixed_dictionaries(dict.fromkeys(ADDITIVE_FIELDS, counts))
 
 
 @settings(max_examples=150, deadline=None)
@@ -218,7 +218,7 @@ floats = st.one_of(
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.fixed_dictionaries({name: floats for name in ADDITIVE_FIELDS}))
+@given(st.fixed_dictionaries(dict.fromkeys(ADDITIVE_FIELDS, floats)))
 def test_no_input_gives_inf_or_negative_or_exception(sums):
     clean = {k: v for k, v in sums.items() if v is not None}
     frame = pd.DataFrame([clean]) if clean else pd.DataFrame(index=[0])
