@@ -283,22 +283,41 @@ def aggregate(
         if from_events.any():
             data["users"] = data["users"].where(~from_events, np.nan)
     if not keys:
-        sums = data[additive].sum(min_count=1)
-        means = data[rates].mean() if rates else pd.Series(dtype=float)
-        row = pd.concat([sums, means])
-        row[ROWS] = float(len(data))
-        row[FX_MISSING] = float(data[FX_MISSING].sum())
-        result = pd.DataFrame([row], index=pd.Index(["total"]))
+        result = pd.DataFrame(index=pd.Index(["total"]))
+        for name in additive:
+            values = data[name].to_numpy(dtype="float64")
+            present = ~np.isnan(values)
+            result[name] = values[present].sum() if present.any() else np.nan
+        for name in rates:
+            values = data[name].to_numpy(dtype="float64")
+            result[name] = np.nanmean(values) if (~np.isnan(values)).any() else np.nan
+        result[ROWS] = float(len(data))
+        result[FX_MISSING] = float(data[FX_MISSING].sum())
     else:
-        grouped = data.groupby(keys, dropna=False, sort=True)
-        result = grouped[additive].sum(min_count=1)
-        if rates:
-            result = result.join(grouped[rates].mean())
-        result[ROWS] = grouped.size().astype(float)
-        result[FX_MISSING] = grouped[FX_MISSING].sum()
+        codes, index = _group_codes(data, keys)
+        groups = len(index)
+        columns: dict[str, np.ndarray] = {}
         if "campaign_key" in keys and "campaign" in data:
-            names = grouped["campaign"].first()
-            result.insert(0, "campaign", names)
+            first = np.full(groups, len(data), dtype=np.int64)
+            np.minimum.at(first, codes, np.arange(len(data)))
+            columns["campaign"] = data["campaign"].to_numpy(dtype=object)[first]
+        for name in additive + rates:
+            values = data[name].to_numpy(dtype="float64")
+            present = ~np.isnan(values)
+            count = np.bincount(codes[present], minlength=groups)
+            total = np.bincount(codes[present], weights=values[present], minlength=groups).astype(
+                np.float64
+            )
+            if name in rates:
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    total = total / count
+            total[count == 0] = np.nan
+            columns[name] = total
+        columns[ROWS] = np.bincount(codes, minlength=groups).astype(float)
+        columns[FX_MISSING] = np.bincount(
+            codes, weights=data[FX_MISSING].to_numpy(dtype="float64"), minlength=groups
+        )
+        result = pd.DataFrame(columns, index=index)
     if event_sources:
         assert events is not None
         distinct = _distinct_users(events, keys)
@@ -314,6 +333,32 @@ def aggregate(
         if name not in result:
             result[name] = np.nan
     return result
+
+
+def _group_codes(data: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, pd.Index]:
+    """Group number of every row and the sorted group labels (missing keys form a group).
+
+    Numpy bincounts over these codes are several times faster than a pandas groupby per
+    column, which matters for the 200 ms budget over a million events.
+    """
+    level_codes = []
+    levels = []
+    for key in keys:
+        codes, uniques = pd.factorize(data[key], sort=True, use_na_sentinel=False)
+        level_codes.append(codes.astype(np.int64))
+        levels.append(pd.Index(uniques, name=key))
+    if len(keys) == 1:
+        return level_codes[0], levels[0]
+    combined = np.zeros(len(data), dtype=np.int64)
+    for codes, level in zip(level_codes, levels, strict=True):
+        combined = combined * len(level) + codes
+    used, codes = np.unique(combined, return_inverse=True)
+    parts = []
+    for level in reversed(levels):
+        parts.append(level.to_numpy()[used % len(level)])
+        used = used // len(level)
+    index = pd.MultiIndex.from_arrays(list(reversed(parts)), names=keys)
+    return codes.astype(np.int64), index
 
 
 def _distinct_users(events: pd.DataFrame, keys: list[str]) -> pd.Series | float:
