@@ -394,7 +394,7 @@ def report(
     fx: FxRates | None = None,
 ) -> KpiReport:
     """Aggregate `facts` by `by` and compute every KPI for each group and the total."""
-    rows = aggregate(facts, by, events=events, fx=fx) if by else aggregate(facts, None)
+    rows = aggregate(facts, by or None, events=events, fx=fx)
     rows = rows.join(compute_kpis(rows))
     total = aggregate(facts, None, events=events, fx=fx)
     total = total.join(compute_kpis(total)).iloc[0]

@@ -143,7 +143,7 @@ def generate_sample(seed: int = 7) -> pd.DataFrame:
     days = pd.date_range(SAMPLE_START, periods=SAMPLE_DAYS, freq="D")
     day_index = np.arange(SAMPLE_DAYS)
     # Weekends are busier for a consumer chatbot; Monday is the quietest day.
-    weekday_factor = np.array([0.85, 0.95, 1.0, 1.0, 1.05, 1.2, 1.15])[days.dayofweek]
+    weekday_factor = np.array([0.85, 0.95, 1.0, 1.0, 1.05, 1.2, 1.15])[days.day_of_week]
     frames = []
     for campaign in CAMPAIGNS:
         season = 0.55 + 0.9 * np.exp(-(((day_index - campaign.peak_day) / 28.0) ** 2))

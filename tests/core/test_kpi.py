@@ -230,3 +230,18 @@ def test_no_input_gives_inf_or_negative_or_exception(sums):
         assert not np.isinf(column).any()
         reason = undefined_reason(kpi, clean)
         assert (value is None) == (reason is not None)
+
+
+def test_grouped_field_that_is_entirely_missing_stays_missing():
+    facts = normalize_facts(pd.DataFrame({"campaign": ["a", "b"], "users": [1, 2]}))
+    sums = aggregate(facts, "campaign")
+    assert sums["spend"].isna().all()
+    assert list(sums["users"]) == [1, 2]
+
+
+def test_total_report_uses_events_and_fx():
+    facts = normalize_facts(
+        pd.DataFrame({"campaign": ["a"], "spend": [10.0], "conversions": [1], "currency": ["EUR"]})
+    )
+    result = report(facts, None, fx=FxRates("USD", {"EUR": 2.0}))
+    assert result.rows.iloc[0]["cost_per_conversion"] == pytest.approx(20.0)
