@@ -362,6 +362,8 @@ def _group_codes(data: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, pd.In
 
 
 def _distinct_users(events: pd.DataFrame, keys: list[str]) -> pd.Series | float:
+    # User codes are stable hashes of the platform's user id text, so the same person in
+    # two exports of one bot is counted once.
     if not keys:
         return float(events["user"].nunique())
     return events.groupby(keys, dropna=False, sort=True)["user"].nunique().astype(float)

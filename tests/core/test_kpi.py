@@ -245,3 +245,20 @@ def test_total_report_uses_events_and_fx():
     )
     result = report(facts, None, fx=FxRates("USD", {"EUR": 2.0}))
     assert result.rows.iloc[0]["cost_per_conversion"] == pytest.approx(20.0)
+
+
+def test_same_user_code_in_two_event_logs_is_one_person():
+    facts = normalize_facts(
+        pd.DataFrame({"campaign": ["a", "a"], "users": [1, 1], "source_id": ["log1", "log2"]})
+    )
+    events = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2025-03-01", "2025-03-01"]),
+            "campaign_key": ["a", "a"],
+            "channel": ["", ""],
+            "variant": ["", ""],
+            "user": [5, 5],
+            "source_id": ["log1", "log2"],
+        }
+    )
+    assert report(facts, "campaign", events=events).total["users"] == 1

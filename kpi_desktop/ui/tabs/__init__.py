@@ -5,6 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kpi_desktop.core.series import DataView, FilterSelection
 
 
 @dataclass(frozen=True)
@@ -22,6 +26,13 @@ class ReportContext:
     targets: Mapping[str, float] = field(default_factory=dict)
     #: campaign key -> the user's note on it
     notes: Mapping[str, str] = field(default_factory=dict)
+    #: the filter bar's choice; `start`/`end` above are its resolved dates
+    selection: FilterSelection | None = None
+    #: the whole filter as one line, for headings and exports:
+    #: "Last 30 days: 28 Oct 2026 – 26 Nov 2026 (30 days) · all campaigns · all channels"
+    filter_text: str = ""
+    #: filtered comparisons and chart series over the workspace (None in bare tests)
+    data: DataView | None = None
 
     @property
     def period_text(self) -> str:

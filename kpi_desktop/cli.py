@@ -1,0 +1,293 @@
+"""Headless commands (DESIGN section 9): report, import, utm. Exit 0 on success, 2 on bad input."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+SUBCOMMANDS = ("report", "import", "utm")
+
+
+class CliError(Exception):
+    """Bad input: printed as one line on stderr, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise CliError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="kpi-desktop", description="KPI Desk command line.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    report = sub.add_parser("report", help="import files and print or write their KPIs")
+    report.add_argument("files", nargs="+", metavar="FILE")
+    report.add_argument(
+        "--by", choices=("campaign", "date", "channel", "variant"), default="campaign"
+    )
+    report.add_argument("--from", dest="start", metavar="D", help="first day (YYYY-MM-DD)")
+    report.add_argument("--to", dest="end", metavar="D", help="last day (YYYY-MM-DD)")
+    report.add_argument(
+        "--format", choices=("table", "json", "csv", "xlsx", "pdf"), default="table"
+    )
+    report.add_argument("-o", "--output", metavar="OUT", help="file to write (stdout if omitted)")
+
+    imp = sub.add_parser("import", help="import files into a workspace (created if missing)")
+    imp.add_argument("files", nargs="+", metavar="FILE")
+    imp.add_argument("--workspace", required=True, metavar="W.kpidesk")
+
+    utm = sub.add_parser("utm", help="print a UTM-tagged URL")
+    utm.add_argument("url")
+    utm.add_argument("--source", required=True)
+    utm.add_argument("--medium", required=True)
+    utm.add_argument("--campaign", required=True)
+    utm.add_argument("--id", dest="id_")
+    utm.add_argument("--term")
+    utm.add_argument("--content")
+    utm.add_argument("--source-platform")
+    utm.add_argument("--creative-format")
+    utm.add_argument("--marketing-tactic")
+    return parser
+
+
+def run(argv: Sequence[str]) -> int:
+    """Run a headless command; returns the exit status (never raises for bad input)."""
+    try:
+        args = build_parser().parse_args(list(argv))
+        if args.command == "report":
+            return _report(args)
+        if args.command == "import":
+            return _import(args)
+        return _utm(args)
+    except CliError as error:
+        return _fail(str(error))
+    except Exception as error:  # a user never sees a traceback, whatever failed
+        message = getattr(error, "message", None) or f"{type(error).__name__}: {error}"
+        return _fail(str(message))
+
+
+def _fail(message: str) -> int:
+    line = " ".join(str(message).split())
+    print(f"kpi-desktop: error: {line}", file=sys.stderr)
+    return 2
+
+
+def _check_files(files: Sequence[str]) -> list[Path]:
+    paths = [Path(f) for f in files]
+    for path in paths:
+        if not path.exists():
+            raise CliError(f"{path}: no such file")
+        if path.is_dir():
+            raise CliError(f"{path}: is a folder, not a file")
+    return paths
+
+
+def load_workspace(files: Sequence[Path], *, progress: object | None = None) -> Any:
+    """A workspace holding `files`: a `.kpidesk` contributes its data and edits, any
+    other file is imported exactly as the GUI imports it."""
+    from kpi_desktop.core.io.importer import import_file
+    from kpi_desktop.core.store import Workspace
+
+    workspaces = [p for p in files if p.suffix.lower() == ".kpidesk"]
+    others = [p for p in files if p.suffix.lower() != ".kpidesk"]
+    if len(workspaces) > 1:
+        raise CliError("give at most one .kpidesk workspace")
+    ws = Workspace.open(workspaces[0]) if workspaces else Workspace.new()
+    results = [import_file(path, progress=progress) for path in others]
+    if results:
+        ws.add_imports(results)
+    return ws
+
+
+def _report(args: argparse.Namespace) -> int:
+    files = _check_files(args.files)
+    ws = load_workspace(files)
+    start, end = _date(args.start, "--from"), _date(args.end, "--to")
+    result = ws.report(args.by, start=start, end=end)
+    warnings = list(ws.warnings())
+    if not result.users_exact and "users" in result.rows:
+        warnings.append("users are the sum of daily users (no event log)")
+    out = Path(args.output) if args.output else None
+    currency = ws.reporting_currency
+    if args.format in ("xlsx", "pdf"):
+        if out is None:
+            raise CliError(f"--format {args.format} needs -o OUT")
+        _write_document(ws, args, out)
+        return 0
+    text = {
+        "table": _as_table,
+        "json": _as_json,
+        "csv": _as_csv,
+    }[args.format](result, args.by, currency, warnings)
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write_text(text, encoding="utf-8-sig" if args.format == "csv" else "utf-8")
+    return 0
+
+
+def _write_document(ws: Any, args: argparse.Namespace, out: Path) -> None:
+    from kpi_desktop.core import report as report_module
+
+    start, end = _date(args.start, "--from"), _date(args.end, "--to")
+    if args.format == "xlsx":
+        report_module.export_workspace_xlsx(ws, out, start=start, end=end)
+        return
+    from kpi_desktop.ui.pdf_report import export_workspace_pdf
+
+    export_workspace_pdf(ws, out, start=start, end=end)
+
+
+def _date(text: str | None, option: str) -> Any:
+    if text is None:
+        return None
+    import pandas as pd
+
+    try:
+        return pd.Timestamp(text).normalize()
+    except ValueError as error:
+        raise CliError(f"{option} {text!r} is not a date (use YYYY-MM-DD)") from error
+
+
+def _rows(result: Any, by: str) -> list[tuple[str, Any]]:
+    import pandas as pd
+
+    rows = []
+    for label, row in result.rows.iterrows():
+        if by == "campaign":
+            name = row.get("campaign") or label
+        elif by == "date":
+            name = "" if pd.isna(label) else pd.Timestamp(label).strftime("%Y-%m-%d")
+        else:
+            name = "" if label is None else str(label)
+        rows.append((str(name), row))
+    return rows
+
+
+def _plain(value: Any) -> float | int | None:
+    if value is None:
+        return None
+    number = float(value)
+    if math.isnan(number):
+        return None
+    return int(number) if number.is_integer() else round(number, 10)
+
+
+def _record(name_key: str, name: str, row: Any) -> dict[str, Any]:
+    from kpi_desktop.core import format as fmt
+    from kpi_desktop.core.kpi import KPIS
+    from kpi_desktop.core.schema import NUMERIC_FIELDS
+
+    record: dict[str, Any] = {name_key: name}
+    for field in NUMERIC_FIELDS:
+        record[field] = _plain(row.get(field))
+    record["kpis"] = {k.id: fmt.kpi_number(k, _plain(row.get(k.id))) for k in KPIS}
+    return record
+
+
+def _as_json(result: Any, by: str, currency: str, warnings: list[str]) -> str:
+    payload = {
+        "rows": [_record(by, name, row) for name, row in _rows(result, by)],
+        "total": _record(by, "Total", result.total),
+        "warnings": warnings,
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+def _table_cells(result: Any, by: str, currency: str) -> tuple[list[str], list[list[str]]]:
+    from kpi_desktop.core import format as fmt
+    from kpi_desktop.core.kpi import KPIS
+
+    fields = ("users", "clicks", "visitors", "conversions", "conversion_value", "spend")
+    header = [by.capitalize(), *fields, *(k.id for k in KPIS)]
+    body = []
+    for name, row in [*_rows(result, by), ("Total", result.total)]:
+        cells = [name]
+        cells += [fmt.field_value(f, _plain(row.get(f)), currency) for f in fields]
+        cells += [fmt.kpi_value(k, _plain(row.get(k.id)), currency) for k in KPIS]
+        body.append(cells)
+    return header, body
+
+
+def _as_table(result: Any, by: str, currency: str, warnings: list[str]) -> str:
+    header, body = _table_cells(result, by, currency)
+    widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
+    lines = []
+    for r_i, cells in enumerate([header, *body]):
+        parts = [
+            cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i])
+            for i, cell in enumerate(cells)
+        ]
+        lines.append("  ".join(parts).rstrip())
+        if r_i == 0 or r_i == len(body) - 1:
+            lines.append("  ".join("-" * w for w in widths))
+    lines += [f"note: {w}" for w in warnings]
+    return "\n".join(lines) + "\n"
+
+
+def _as_csv(result: Any, by: str, currency: str, warnings: list[str]) -> str:
+    import csv
+    import io
+
+    from kpi_desktop.core.report import escape_csv_cell
+
+    records = [_record(by, n, r) for n, r in _rows(result, by)]
+    records.append(_record(by, "Total", result.total))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    fields = [k for k in records[0] if k != "kpis"]
+    kpis = list(records[0]["kpis"])
+    writer.writerow([*fields, *kpis])
+    for record in records:
+        values = [record[f] for f in fields] + [record["kpis"][k] for k in kpis]
+        writer.writerow(["" if v is None else escape_csv_cell(v) for v in values])
+    return buffer.getvalue()
+
+
+def _import(args: argparse.Namespace) -> int:
+    from kpi_desktop.core.io.importer import import_file
+    from kpi_desktop.core.store import Workspace
+
+    files = _check_files(args.files)
+    target = Path(args.workspace)
+    if target.suffix.lower() != ".kpidesk":
+        raise CliError(f"{target}: a workspace file ends in .kpidesk")
+    ws = Workspace.open(target) if target.exists() else Workspace.new()
+    results = [import_file(path) for path in files]
+    ws.add_imports(results)
+    ws.save(target)
+    for result in results:
+        problems = len(result.problems)
+        print(
+            f"{result.file_name}: {len(result.facts):,} rows ({result.preset})"
+            + (f", {problems} problem(s)" if problems else "")
+        )
+    return 0
+
+
+def _utm(args: argparse.Namespace) -> int:
+    from kpi_desktop.core import utm
+
+    params = utm.UtmParams(
+        source=args.source,
+        medium=args.medium,
+        campaign=args.campaign,
+        id=args.id_ or "",
+        term=args.term or "",
+        content=args.content or "",
+        source_platform=args.source_platform or "",
+        creative_format=args.creative_format or "",
+        marketing_tactic=args.marketing_tactic or "",
+    )
+    result = utm.build_url(args.url, params)
+    if result.errors:
+        field, reason = next(iter(result.errors.items()))
+        raise CliError(f"{field}: {reason}")
+    print(result.url)
+    return 0

@@ -1,0 +1,424 @@
+"""Undoable user intents over a `Workspace`, Qt-free (`ui/undo.py` wraps them in QUndoCommand).
+
+Each command captures, when it is made, what it needs to undo itself: cells are held by
+their natural `RowKey` (row ids change when sources come and go), and the previous
+override, name, note, target, rate or source is kept. `do` is also redo. Commands with
+the same `id` (>= 0) may merge, as QUndoCommand.mergeWith does: typing into one cell
+several times is one undo step.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from kpi_desktop.core.schema import FIELDS
+from kpi_desktop.core.store import (
+    NO_CHANGES,
+    REVERT,
+    Changes,
+    EditRecord,
+    RowKey,
+    SourceSnapshot,
+    Workspace,
+)
+
+#: Merge ids (QUndoCommand.id): only commands with equal ids are offered to merge_with.
+EDIT_CELL_ID = 1
+EDIT_CAMPAIGN_ID = 2
+SET_TARGET_ID = 3
+SET_NOTE_ID = 4
+SET_FX_ID = 5
+
+
+class Command(ABC):
+    """One user intent: `do` (and redo) and `undo` return what changed."""
+
+    text: str = ""
+    id: int = -1  # -1: never merges
+
+    @abstractmethod
+    def do(self, ws: Workspace) -> Changes:
+        """Apply (or re-apply) the intent."""
+
+    @abstractmethod
+    def undo(self, ws: Workspace) -> Changes:
+        """Put the workspace back as it was before `do`."""
+
+    def merge_with(self, other: Command) -> bool:
+        """Absorb `other` (the newer command) into this one; True when merged."""
+        del other
+        return False
+
+
+def _campaign_name(ws: Workspace, row_id: int) -> str:
+    return str(ws.facts()["campaign"].iat[int(row_id)])
+
+
+def _label(field: str) -> str:
+    return FIELDS[field].label.lower() if field in FIELDS else field
+
+
+def _restore(previous: EditRecord | None) -> object:
+    return REVERT if previous is None else previous.new_value
+
+
+class EditCell(Command):
+    """Type a value into one facts cell (an override beside the imported value)."""
+
+    id = EDIT_CELL_ID
+
+    def __init__(self, ws: Workspace, row_id: int, field: str, value: object) -> None:
+        self.key: RowKey = ws.row_key(row_id)
+        self.field = field
+        self.value = value
+        self.previous = ws.override("facts", self.key, field)
+        self.text = f"Edit {_label(field)} of {_campaign_name(ws, row_id)}"
+
+    def do(self, ws: Workspace) -> Changes:
+        return ws.set_override(self.key, self.field, self.value)
+
+    def undo(self, ws: Workspace) -> Changes:
+        return ws.set_override(self.key, self.field, _restore(self.previous))
+
+    def merge_with(self, other: Command) -> bool:
+        if isinstance(other, EditCell) and (other.key, other.field) == (self.key, self.field):
+            self.value = other.value
+            return True
+        return False
+
+
+class RevertCell(Command):
+    """Drop a cell's override: the imported value shows again."""
+
+    def __init__(self, ws: Workspace, row_id: int, field: str) -> None:
+        self.key = ws.row_key(row_id)
+        self.field = field
+        self.previous = ws.override("facts", self.key, field)
+        self.text = f"Revert {_label(field)} of {_campaign_name(ws, row_id)}"
+
+    def do(self, ws: Workspace) -> Changes:
+        return ws.set_override(self.key, self.field, REVERT)
+
+    def undo(self, ws: Workspace) -> Changes:
+        return ws.set_override(self.key, self.field, _restore(self.previous))
+
+
+class PasteBlock(Command):
+    """Many cells typed at once (a paste or fill): one undo step, one transaction."""
+
+    def __init__(self, ws: Workspace, cells: Iterable[tuple[int, str, object]]) -> None:
+        self.cells: list[tuple[RowKey, str, object]] = []
+        self.previous: list[EditRecord | None] = []
+        for row_id, field, value in cells:
+            key = ws.row_key(row_id)
+            self.cells.append((key, field, value))
+            self.previous.append(ws.override("facts", key, field))
+        count = len(self.cells)
+        self.text = f"Paste {count} cell{'s' if count != 1 else ''}"
+
+    def do(self, ws: Workspace) -> Changes:
+        return ws.set_overrides(self.cells)
+
+    def undo(self, ws: Workspace) -> Changes:
+        return ws.set_overrides(
+            (key, field, _restore(prev))
+            for (key, field, _), prev in zip(self.cells, self.previous, strict=True)
+        )
+
+
+class EditCampaignTotal(Command):
+    """Type a campaign's total of a field in the Campaigns table (blank reverts it)."""
+
+    id = EDIT_CAMPAIGN_ID
+
+    def __init__(self, ws: Workspace, campaign_key: str, field: str, value: object) -> None:
+        self.key = campaign_key
+        self.field = field
+        self.value = value
+        self.previous = ws.campaign_override(campaign_key, field)
+        name = ws.campaigns()["display_name"].get(campaign_key, campaign_key)
+        self.text = f"Edit {_label(field)} of {name}"
+
+    def do(self, ws: Workspace) -> Changes:
+        return ws.edit_campaign_value(self.key, self.field, self.value)
+
+    def undo(self, ws: Workspace) -> Changes:
+        if self.previous is None:
+            return ws.revert_campaign_value(self.key, self.field)
+        return ws.edit_campaign_value(self.key, self.field, self.previous)
+
+    def merge_with(self, other: Command) -> bool:
+        if isinstance(other, EditCampaignTotal) and (other.key, other.field) == (
+            self.key,
+            self.field,
+        ):
+            self.value = other.value
+            return True
+        return False
+
+
+class RevertCampaignTotal(Command):
+    """Unpin a campaign total: it is the sum of its rows again."""
+
+    def __init__(self, ws: Workspace, campaign_key: str, field: str) -> None:
+        self.key = campaign_key
+        self.field = field
+        self.previous = ws.campaign_override(campaign_key, field)
+        name = ws.campaigns()["display_name"].get(campaign_key, campaign_key)
+        self.text = f"Revert {_label(field)} of {name}"
+
+    def do(self, ws: Workspace) -> Changes:
+        return ws.revert_campaign_value(self.key, self.field)
+
+    def undo(self, ws: Workspace) -> Changes:
+        if self.previous is None:
+            return NO_CHANGES
+        return ws.edit_campaign_value(self.key, self.field, self.previous)
+
+
+class AddCampaign(Command):
+    """Add a campaign typed in by hand (see `Workspace.add_campaign`)."""
+
+    def __init__(self, name: str, **row: Any) -> None:
+        self.name = name
+        self.row = row
+        self.key = ""
+        self.text = f"Add campaign {name.strip()}"
+
+    def do(self, ws: Workspace) -> Changes:
+        from kpi_desktop.core.schema import campaign_key
+
+        self.key = campaign_key(self.name)
+        return ws.add_campaign(self.name, **self.row)
+
+    def undo(self, ws: Workspace) -> Changes:
+        return ws.remove_manual_campaign(self.key)
+
+
+class RenameCampaign(Command):
+    """Change a campaign's display name."""
+
+    def __init__(self, ws: Workspace, campaign_key: str, name: str) -> None:
+        self.key = campaign_key
+        self.name = name
+        self.previous = ws.display_name(campaign_key)
+        old = ws.campaigns()["display_name"].get(campaign_key, campaign_key)
+        self.text = f"Rename {old} to {name.strip()}"
+
+    def do(self, ws: Workspace) -> Changes:
+        return ws.rename_campaign(self.key, self.name)
+
+    def undo(self, ws: Workspace) -> Changes:
+        return ws.rename_campaign(self.key, self.previous)
+
+
+class DeleteCampaign(Command):
+    """Delete a campaign (its data is kept, so undo restores it exactly)."""
+
+    def __init__(self, ws: Workspace, campaign_key: str) -> None:
+        self.key = campaign_key
+        name = ws.campaigns()["display_name"].get(campaign_key, campaign_key)
+        self.text = f"Delete campaign {name}"
+
+    def do(self, ws: Workspace) -> Changes:
+        return ws.delete_campaign(self.key)
+
+    def undo(self, ws: Workspace) -> Changes:
+        return ws.restore_campaign(self.key)
+
+
+class SetTarget(Command):
+    """Set or clear a KPI target for a campaign (or, with None, the whole workspace)."""
+
+    id = SET_TARGET_ID
+
+    def __init__(
+        self, ws: Workspace, kpi_id: str, value: float | None, campaign_key: str | None = None
+    ) -> None:
+        self.kpi_id = kpi_id
+        self.value = value
+        self.key = campaign_key
+        self.previous = ws.targets().get(campaign_key, {}).get(kpi_id)
+        from kpi_desktop.core.kpi import KPI_BY_ID
+
+        where = "" if campaign_key is None else f" of {campaign_key}"
+        self.text = f"Set target for {KPI_BY_ID[kpi_id].name.lower()}{where}"
+
+    def do(self, ws: Workspace) -> Changes:
+        return ws.set_target(self.kpi_id, self.value, self.key)
+
+    def undo(self, ws: Workspace) -> Changes:
+        return ws.set_target(self.kpi_id, self.previous, self.key)
+
+    def merge_with(self, other: Command) -> bool:
+        if isinstance(other, SetTarget) and (other.kpi_id, other.key) == (self.kpi_id, self.key):
+            self.value = other.value
+            return True
+        return False
+
+
+class SetNote(Command):
+    """Edit a campaign's notes (consecutive edits of one note merge)."""
+
+    id = SET_NOTE_ID
+
+    def __init__(self, ws: Workspace, campaign_key: str, text: str) -> None:
+        self.key = campaign_key
+        self.note = text
+        self.previous = ws.notes(campaign_key)
+        name = ws.campaigns()["display_name"].get(campaign_key, campaign_key)
+        self.text = f"Edit notes of {name}"
+
+    def do(self, ws: Workspace) -> Changes:
+        return ws.set_note(self.key, self.note)
+
+    def undo(self, ws: Workspace) -> Changes:
+        return ws.set_note(self.key, self.previous)
+
+    def merge_with(self, other: Command) -> bool:
+        if isinstance(other, SetNote) and other.key == self.key:
+            self.note = other.note
+            return True
+        return False
+
+
+class SetFxRate(Command):
+    """Set or remove an exchange rate."""
+
+    id = SET_FX_ID
+
+    def __init__(self, ws: Workspace, currency: str, rate: float | None) -> None:
+        self.currency = currency.strip().upper()
+        self.rate = rate
+        self.previous = ws.fx_rates().get(self.currency)
+        self.text = f"Set exchange rate for {self.currency}"
+
+    def do(self, ws: Workspace) -> Changes:
+        return ws.set_fx_rate(self.currency, self.rate)
+
+    def undo(self, ws: Workspace) -> Changes:
+        return ws.set_fx_rate(self.currency, self.previous)
+
+    def merge_with(self, other: Command) -> bool:
+        if isinstance(other, SetFxRate) and other.currency == self.currency:
+            self.rate = other.rate
+            return True
+        return False
+
+
+class ImportSources(Command):
+    """Import one or more files' results; undo removes them, redo puts the same data back.
+
+    `replace` maps a result's position to the id of the source it replaces (see
+    `Workspace.find_replaceable`); the replaced source comes back on undo.
+    """
+
+    def __init__(self, results: Sequence[object], replace: Mapping[int, str] | None = None) -> None:
+        self.results = list(results)
+        self.replace = dict(replace or {})
+        self.added: list[str] = []
+        self.replaced: dict[str, SourceSnapshot] = {}
+        self.undone: list[SourceSnapshot] = []
+        names = [str(getattr(r, "file_name", "") or "data") for r in self.results]
+        self.text = f"Import {names[0]}" if len(names) == 1 else f"Import {len(names)} files"
+        self.last_changes: Changes = NO_CHANGES
+
+    def do(self, ws: Workspace) -> Changes:
+        changes = NO_CHANGES
+        if self.undone:  # redo: the exact sources that undo took out
+            for snapshot in self.undone:
+                changes = changes.merge(ws.restore_source(snapshot))
+            self.undone = []
+        else:
+            self.added = []
+            for i, result in enumerate(self.results):
+                old = self.replace.get(i)
+                if old is not None:
+                    self.replaced[old] = ws.source_snapshot(old)
+                step = ws.add_import(result, replace=old)
+                self.added.extend(step.sources)
+                changes = changes.merge(step)
+        self.last_changes = changes
+        return changes
+
+    def undo(self, ws: Workspace) -> Changes:
+        changes = NO_CHANGES
+        undone = []
+        for source_id in reversed(self.added):
+            undone.append(ws.remove_source(source_id))
+            if source_id in self.replaced:
+                ws.restore_source(self.replaced[source_id])
+            changes = changes.merge(
+                Changes(rows=None, reset=True, campaigns=None, sources=(source_id,))
+            )
+        self.undone = list(reversed(undone))
+        return changes
+
+
+class AddAlias(Command):
+    """Make one campaign key part of another campaign."""
+
+    def __init__(self, ws: Workspace, alias_key: str, campaign_key: str) -> None:
+        self.alias_key = alias_key
+        self.key = campaign_key
+        self.previous = ws.aliases()
+        name = ws.campaigns()["display_name"].get(campaign_key, campaign_key)
+        self.text = f"Merge {alias_key} into {name}"
+
+    def do(self, ws: Workspace) -> Changes:
+        return ws.add_alias(self.alias_key, self.key)
+
+    def undo(self, ws: Workspace) -> Changes:
+        return ws.set_aliases(self.previous)
+
+
+class SetReportingCurrency(Command):
+    """Change the reporting currency."""
+
+    def __init__(self, ws: Workspace, code: str) -> None:
+        self.code = code
+        self.previous = ws.reporting_currency
+        self.text = f"Report in {code.strip().upper()}"
+
+    def do(self, ws: Workspace) -> Changes:
+        return ws.set_reporting_currency(self.code)
+
+    def undo(self, ws: Workspace) -> Changes:
+        return ws.set_reporting_currency(self.previous)
+
+
+class CommandStack:
+    """A minimal undo stack with QUndoStack's push/merge rules, for tests and the CLI."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self.done: list[Command] = []
+        self.redoable: list[Command] = []
+
+    def push(self, command: Command) -> Changes:
+        """Do `command`; merge it into the previous one when both agree."""
+        changes = command.do(self.ws)
+        self.redoable.clear()
+        top = self.done[-1] if self.done else None
+        if top is not None and command.id >= 0 and top.id == command.id and top.merge_with(command):
+            return changes
+        self.done.append(command)
+        return changes
+
+    def undo(self) -> Changes:
+        """Undo the last command (nothing when there is none)."""
+        if not self.done:
+            return NO_CHANGES
+        command = self.done.pop()
+        self.redoable.append(command)
+        return command.undo(self.ws)
+
+    def redo(self) -> Changes:
+        """Redo the last undone command."""
+        if not self.redoable:
+            return NO_CHANGES
+        command = self.redoable.pop()
+        self.done.append(command)
+        return command.do(self.ws)

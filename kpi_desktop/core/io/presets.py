@@ -1,0 +1,675 @@
+"""Platform presets: how each export's headers map to canonical fields, and what it supplies.
+
+Ownership (DESIGN section 4): ad platforms supply spend and keep their own clicks,
+impressions, conversions and value as `ad_clicks`, `impressions`, `ad_conversions` and
+`ad_conversion_value`; Meta's `Results` are not conversions. GA4 supplies visitors
+(sessions), conversions (key events) and conversion value (revenue), keeping its
+source / medium. The bot platform supplies the bot fields.
+
+Headers are compared after `normalize_header`: lower case, single spaces, and a currency
+in brackets removed (and remembered), so `Amount spent (USD)` is `amount spent`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from kpi_desktop.core.schema import FIELD_NAMES, FIELDS, NUMERIC_FIELDS
+
+# Targets that are not canonical fields but steer the import.
+DATE_START = "@date_start"  # Meta's "Reporting starts"
+DATE_END = "@date_end"
+CAMPAIGN_ID = "@campaign_id"  # kept as text for summary-row detection, not imported
+CURRENCY = "@currency"  # a per-row currency code column
+TIME = "@time"  # event logs
+USER = "@user"
+EVENT = "@event"
+MATCHED = "@matched"
+ROLES = (DATE_START, DATE_END, CAMPAIGN_ID, CURRENCY, TIME, USER, EVENT, MATCHED)
+
+Role = Literal["ad", "web", "bot", "other"]
+Kind = Literal["facts", "events"]
+
+BOT_FIELDS = frozenset(
+    {
+        "users",
+        "interactions",
+        "declared_data_points",
+        "clicks",
+        "matched_responses",
+        "total_messages",
+    }
+)
+#: GA4's placeholders in campaign columns: traffic without a campaign.
+PSEUDO_CAMPAIGNS = frozenset(
+    {
+        "(direct)",
+        "(organic)",
+        "(referral)",
+        "(not set)",
+        "(none)",
+        "(not provided)",
+        "(cross-network)",
+        "(data not available)",
+        "(other)",
+    }
+)
+
+_CURRENCY_IN_HEADER = re.compile(
+    r"\s*[\(\[]\s*(?P<code>[A-Z]{3}|[$€£¥₹])\s*[\)\]]\s*|\s+in\s+(?P<code2>[A-Z]{3})\s*$"
+)
+_SYMBOL_CODES = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR"}
+
+
+def normalize_header(cell: object) -> tuple[str, str]:
+    """(normalised header, currency named in it): `Amount spent (USD)` -> (`amount spent`, USD)."""
+    if cell is None:
+        return "", ""
+    text = str(cell).replace("\u00a0", " ").replace("\ufeff", "").strip()
+    currency = ""
+    found = _CURRENCY_IN_HEADER.search(text)
+    if found:
+        code = found.group("code") or found.group("code2") or ""
+        currency = _SYMBOL_CODES.get(code, code)
+        text = (text[: found.start()] + " " + text[found.end() :]).strip()
+    return re.sub(r"\s+", " ", text).lower(), currency
+
+
+@dataclass(frozen=True)
+class Preset:
+    """One platform's export layout."""
+
+    id: str
+    label: str
+    role: Role
+    columns: Mapping[str, str | None]  # normalised header -> target; None = known, ignored
+    signature: tuple[frozenset[str], ...]  # every group must have one header present
+    kind: Kind = "facts"
+    channel: str = ""  # channel of every row when the file has no channel column
+    decimal: Literal["us", "eu"] | None = None
+    required: str = ""  # target that a data row must have (DV360: its currency)
+    blank_is_zero: frozenset[str] = frozenset()  # empty cells that mean 0 on data rows
+    pseudo_campaigns: frozenset[str] = frozenset()
+
+    def matches(self, headers: Sequence[str]) -> int:
+        """How many headers this preset knows, or 0 when its signature is not met."""
+        present = set(headers)
+        if not all(group & present for group in self.signature):
+            return 0
+        return sum(1 for h in present if h in self.columns)
+
+
+def _cols(**groups: Sequence[str] | str | None) -> dict[str, str | None]:
+    """Build a header map from `target=[headers…]` (use `_` for None and `at_` for roles)."""
+    out: dict[str, str | None] = {}
+    for target, headers in groups.items():
+        name: str | None
+        if target.startswith("ignore"):
+            name = None
+        elif target.startswith("at_"):
+            name = "@" + target[3:]
+        else:
+            name = target
+        for header in [headers] if isinstance(headers, str) else headers or ():
+            out[header] = name
+    return out
+
+
+_AD_REFERENCE = frozenset(
+    {"spend", "impressions", "ad_clicks", "ad_conversions", "ad_conversion_value"}
+)
+
+META = Preset(
+    id="meta_ads",
+    label="Meta Ads",
+    role="ad",
+    columns=_cols(
+        at_date_start="reporting starts",
+        at_date_end="reporting ends",
+        campaign=["campaign name"],
+        at_campaign_id=["campaign id"],
+        date=["day"],
+        spend=["amount spent"],
+        impressions=["impressions"],
+        ad_clicks=["link clicks"],
+        ad_conversions=["purchases"],
+        ad_conversion_value=["purchases conversion value"],
+        channel=["platform"],
+        variant=["ad name"],
+        ignore=[
+            "campaign delivery",
+            "results",
+            "result indicator",
+            "cost per results",
+            "cost per result",
+            "reach",
+            "frequency",
+            "cpc (cost per link click)",
+            "ctr (link click-through rate)",
+            "messaging conversations started",
+            "cost per messaging conversation started",
+            "cpm (cost per 1,000 impressions)",
+            "ad set name",
+            "ends",
+            "attribution setting",
+            "budget",
+            "budget type",
+        ],
+    ),
+    signature=(
+        frozenset({"campaign name", "ad set name", "ad name"}),
+        frozenset({"amount spent"}),
+        frozenset({"reporting starts", "results", "link clicks", "impressions", "reach"}),
+    ),
+    blank_is_zero=frozenset({"ad_conversions", "ad_conversion_value", "ad_clicks"}),
+)
+
+GOOGLE_ADS = Preset(
+    id="google_ads",
+    label="Google Ads",
+    role="ad",
+    columns=_cols(
+        campaign=["campaign"],
+        at_campaign_id=["campaign id"],
+        date=["day", "date"],
+        at_currency=["currency code", "currency"],
+        impressions=["impr.", "impressions"],
+        ad_clicks=["clicks"],
+        spend=["cost"],
+        ad_conversions=["conversions"],
+        ad_conversion_value=["conv. value", "conversion value", "total conv. value"],
+        ignore=[
+            "campaign state",
+            "campaign status",
+            "campaign type",
+            "ctr",
+            "avg. cpc",
+            "cost / conv.",
+            "conv. rate",
+            "conv. value / cost",
+            "interactions",
+            "interaction rate",
+            "avg. cost",
+            "budget",
+            "status",
+            "network",
+            "search impr. share",
+            "optimization score",
+            "bid strategy type",
+            "all conv.",
+            "view-through conv.",
+        ],
+    ),
+    signature=(
+        frozenset({"campaign"}),
+        frozenset({"cost"}),
+        frozenset(
+            {"impr.", "avg. cpc", "campaign state", "currency code", "conv. value", "cost / conv."}
+        ),
+    ),
+)
+
+GOOGLE_ADS_DE = Preset(
+    id="google_ads",
+    label="Google Ads",
+    role="ad",
+    columns=_cols(
+        campaign=["kampagne"],
+        at_campaign_id=["kampagnen-id", "kampagnen id"],
+        date=["tag", "datum"],
+        at_currency=["währungscode", "währung"],
+        impressions=["impr.", "impressionen"],
+        ad_clicks=["klicks"],
+        spend=["kosten"],
+        ad_conversions=["conversions", "conv."],
+        ad_conversion_value=["conv.-wert", "conversion-wert", "konv.-wert"],
+        ignore=[
+            "kampagnenstatus",
+            "status der kampagne",
+            "kampagnentyp",
+            "ctr",
+            "durchschn. cpc",
+            "kosten/conv.",
+            "kosten / conv.",
+            "conv.-rate",
+            "konv.-rate",
+            "conv.-wert/kosten",
+            "conv.-wert / kosten",
+            "interaktionen",
+            "budget",
+        ],
+    ),
+    signature=(frozenset({"kampagne"}), frozenset({"kosten"})),
+    decimal="eu",
+)
+
+GA4 = Preset(
+    id="ga4",
+    label="GA4",
+    role="web",
+    columns=_cols(
+        campaign=[
+            "session campaign",
+            "session manual campaign name",
+            "campaign",
+            "session campaign name",
+        ],
+        source_medium=["session source / medium", "source / medium", "session source/medium"],
+        date=["date"],
+        visitors=["sessions"],
+        conversions=["key events", "conversions"],
+        conversion_value=["total revenue", "purchase revenue", "revenue"],
+        ignore=[
+            "session default channel group",
+            "session primary channel group",
+            "engaged sessions",
+            "engagement rate",
+            "average engagement time per session",
+            "events per session",
+            "event count",
+            "session key event rate",
+            "session conversion rate",
+            "users",
+            "total users",
+            "active users",
+            "new users",
+            "bounce rate",
+            "views",
+            "session source",
+            "session medium",
+        ],
+    ),
+    signature=(
+        frozenset(
+            {
+                "session campaign",
+                "session manual campaign name",
+                "session source / medium",
+                "session default channel group",
+                "session campaign name",
+            }
+        ),
+        frozenset({"sessions", "key events", "engaged sessions"}),
+    ),
+    pseudo_campaigns=PSEUDO_CAMPAIGNS,
+)
+
+DV360 = Preset(
+    id="dv360",
+    label="DV360",
+    role="ad",
+    columns=_cols(
+        date=["date"],
+        at_currency=["advertiser currency"],
+        campaign=["insertion order"],
+        at_campaign_id=["insertion order id"],
+        variant=["creative"],
+        impressions=["impressions"],
+        ad_clicks=["clicks"],
+        ad_conversions=["total conversions"],
+        spend=["revenue (adv currency)", "revenue"],
+        ignore=[
+            "advertiser",
+            "advertiser id",
+            "line item",
+            "line item id",
+            "click rate (ctr)",
+            "post-click conversions",
+            "post-view conversions",
+            "trueview views",
+            "creative id",
+            "campaign",
+            "campaign id",
+        ],
+    ),
+    signature=(
+        frozenset({"insertion order"}),
+        frozenset({"advertiser currency", "revenue (adv currency)"}),
+    ),
+    channel="DV360",
+    required=CURRENCY,
+)
+
+_BOT_DIMENSIONS = _cols(
+    date=["date", "day", "datum"],
+    campaign=["campaign", "campaign name", "flow", "utm_campaign"],
+    channel=["channel", "platform"],
+    variant=["variant", "flow variant", "a/b variant", "ab variant", "version"],
+)
+
+BOT_STATS = Preset(
+    id="bot_stats",
+    label="Bot platform",
+    role="bot",
+    columns={
+        **_BOT_DIMENSIONS,
+        **_cols(
+            users=["users", "unique users", "engaged users", "active users", "people"],
+            interactions=[
+                "interactions",
+                "brand interactions",
+                "engagements",
+                "total interactions",
+            ],
+            declared_data_points=[
+                "declared data points",
+                "attributes collected",
+                "declared attributes",
+                "zero-party data points",
+                "data points",
+                "insights collected",
+            ],
+            clicks=["clicks to website", "website clicks", "link clicks", "url clicks", "clicks"],
+            matched_responses=[
+                "matched responses",
+                "matched intents",
+                "successful responses",
+                "matched messages",
+            ],
+            total_messages=[
+                "total messages",
+                "messages",
+                "free-text messages",
+                "questions asked",
+                "messages received",
+            ],
+            ignore=[
+                "unmatched responses",
+                "unmatched phrases",
+                "unhandled messages",
+                "matched response rate",
+                "new users",
+                "returning users",
+                "ctr",
+                "bot",
+                "bot name",
+            ],
+        ),
+    },
+    signature=(
+        frozenset({"users", "unique users", "engaged users", "active users"}),
+        frozenset(
+            {
+                "interactions",
+                "brand interactions",
+                "matched responses",
+                "matched intents",
+                "declared data points",
+                "clicks to website",
+                "total messages",
+                "unmatched phrases",
+                "attributes collected",
+            }
+        ),
+    ),
+)
+
+BOT_EVENTS = Preset(
+    id="bot_events",
+    label="Bot platform (events)",
+    role="bot",
+    kind="events",
+    columns={
+        **_BOT_DIMENSIONS,
+        **_cols(
+            at_time=[
+                "timestamp",
+                "time",
+                "event time",
+                "datetime",
+                "date time",
+                "created at",
+                "timestamp (utc)",
+            ],
+            at_user=[
+                "user id",
+                "user",
+                "psid",
+                "contact id",
+                "subscriber id",
+                "user_id",
+                "sender id",
+            ],
+            at_event=["event type", "event", "type", "event_type", "action"],
+            at_matched=["matched", "nlp matched", "is matched", "intent matched", "matched intent"],
+            ignore=[
+                "session id",
+                "intent",
+                "attribute",
+                "value",
+                "button",
+                "bot",
+                "message",
+                "text",
+                "url",
+                "bot name",
+            ],
+        ),
+    },
+    signature=(
+        frozenset(
+            {"user id", "user", "psid", "contact id", "subscriber id", "user_id", "sender id"}
+        ),
+        frozenset({"event type", "event", "type", "event_type", "action"}),
+        frozenset(
+            {
+                "timestamp",
+                "time",
+                "event time",
+                "datetime",
+                "date time",
+                "created at",
+                "timestamp (utc)",
+                "date",
+            }
+        ),
+    ),
+)
+
+PRESETS: tuple[Preset, ...] = (META, GOOGLE_ADS, GOOGLE_ADS_DE, GA4, DV360, BOT_EVENTS, BOT_STATS)
+PRESET_IDS = (
+    "meta_ads",
+    "google_ads",
+    "ga4",
+    "dv360",
+    "bot_stats",
+    "bot_events",
+    "canonical",
+    "generic",
+)
+PRESET_LABELS = {p.id: p.label for p in PRESETS} | {
+    "canonical": "Canonical table",
+    "generic": "Other source",
+}
+PRESET_ROLES: dict[str, Role] = {p.id: p.role for p in PRESETS} | {
+    "canonical": "other",
+    "generic": "other",
+}
+
+#: Header words of unknown layouts, for a best guess (the user corrects it in the preview).
+SYNONYMS: dict[str, str] = {
+    **{h: t for h, t in BOT_STATS.columns.items() if t},
+    **_cols(
+        date=["date", "day", "datum", "tag", "reporting date", "report date"],
+        campaign=[
+            "campaign",
+            "campaign name",
+            "kampagne",
+            "utm_campaign",
+            "utm campaign",
+            "session campaign",
+            "insertion order",
+        ],
+        source_medium=["source / medium", "source/medium", "session source / medium"],
+        visitors=["visitors", "sessions", "website visitors", "visits", "sitzungen", "besucher"],
+        conversions=[
+            "conversions",
+            "key events",
+            "purchases",
+            "orders",
+            "sign-ups",
+            "signups",
+            "bookings",
+            "leads",
+        ],
+        conversion_value=[
+            "conversion value",
+            "revenue",
+            "total revenue",
+            "sales",
+            "umsatz",
+            "purchase value",
+            "value",
+        ],
+        spend=[
+            "spend",
+            "cost",
+            "amount spent",
+            "ad spend",
+            "kosten",
+            "media cost",
+            "budget spent",
+            "ausgaben",
+        ],
+        other_cost=[
+            "other cost",
+            "other costs",
+            "fees",
+            "platform fees",
+            "agency fees",
+            "creative cost",
+        ],
+        impressions=["impressions", "impr."],
+        ad_clicks=["ad clicks"],
+        at_currency=["currency", "currency code", "währung"],
+    ),
+}
+
+_LABELS = {FIELDS[name].label.lower(): name for name in FIELD_NAMES}
+
+
+def canonical_target(header: str) -> str | None:
+    """The canonical field a header names exactly: the field name or its label."""
+    if header in FIELDS:
+        return header
+    spaced = header.replace(" ", "_")
+    if spaced in FIELDS:
+        return spaced
+    return _LABELS.get(header)
+
+
+def is_canonical_layout(headers: Sequence[str]) -> bool:
+    """A table whose headers are the canonical field names themselves (our own export)."""
+    named = [h for h in headers if h]
+    exact = [h for h in named if h in FIELDS]
+    numeric = [h for h in exact if h in NUMERIC_FIELDS]
+    # Our own export names every column canonically; a table that mixes in other words
+    # is a guess (which still maps the canonical names exactly).
+    return len(exact) >= 2 and bool(numeric) and len(exact) == len(named)
+
+
+def recognise(headers: Sequence[str]) -> Preset | None:
+    """The preset whose signature fits the headers best, if any."""
+    best: Preset | None = None
+    best_score = 0
+    for preset in PRESETS:
+        score = preset.matches(headers)
+        if score > best_score:
+            best, best_score = preset, score
+    return best
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A resolved column mapping for one header row."""
+
+    preset_id: str
+    preset: Preset | None
+    mapping: dict[str, str | None]  # original header text -> target or None
+    targets: dict[int, str]  # absolute column index -> target (only mapped columns)
+    header_currency: dict[int, str] = field(default_factory=dict)  # column -> currency
+
+
+def guess_target(header: str) -> str | None:
+    """Best guess for an unknown header: exact canonical name, label, or a synonym."""
+    return canonical_target(header) or SYNONYMS.get(header)
+
+
+def resolve(
+    headers: Mapping[int, str],
+    preset_id: str | None = None,
+    user_mapping: Mapping[str, str | None] | None = None,
+) -> Layout:
+    """Map header cells (column index -> original text) to targets.
+
+    The preset is recognised from the headers unless `preset_id` names one; a user mapping
+    (header text -> target) overrides per header. A target is used once: a second column
+    for the same field is left unmapped (the first one wins).
+    """
+    normal: dict[int, str] = {}
+    currencies: dict[int, str] = {}
+    for index, text in headers.items():
+        norm, currency = normalize_header(text)
+        normal[index] = norm
+        if currency:
+            currencies[index] = currency
+    names = list(normal.values())
+    preset: Preset | None = None
+    chosen = preset_id
+    if chosen is None:
+        if is_canonical_layout(names):
+            chosen = "canonical"
+        else:
+            preset = recognise(names)
+            chosen = preset.id if preset else "generic"
+    elif chosen not in ("canonical", "generic"):
+        candidates = [p for p in PRESETS if p.id == chosen]
+        preset = max(candidates, key=lambda p: sum(h in p.columns for h in names), default=None)
+    mapping: dict[str, str | None] = {}
+    targets: dict[int, str] = {}
+    used: set[str] = set()
+    for index in sorted(headers):
+        original = str(headers[index])
+        norm = normal[index]
+        if not norm:
+            continue
+        if user_mapping is not None and original in user_mapping:
+            target = user_mapping[original]
+        elif chosen == "canonical":
+            target = norm if norm in FIELDS else None
+        elif preset is not None:
+            target = preset.columns.get(norm)
+        else:
+            target = guess_target(norm)
+        if target in ("campaign_key", "source_id"):
+            target = None  # derived by the import itself
+        if target is not None and target in used:
+            target = None
+        if target is not None:
+            used.add(target)
+            targets[index] = target
+        mapping[original] = target
+    return Layout(chosen, preset, mapping, targets, currencies)
+
+
+def supplies_of(targets: Mapping[int, str] | Sequence[str], kind: Kind = "facts") -> frozenset[str]:
+    """Canonical numeric fields a source supplies, from its mapped targets."""
+    values = set(targets.values()) if isinstance(targets, Mapping) else set(targets)
+    if kind == "events":
+        fields = set(BOT_FIELDS)
+        if MATCHED not in values:
+            fields.discard("matched_responses")
+        return frozenset(fields)
+    return frozenset(v for v in values if v in NUMERIC_FIELDS)
+
+
+def valid_targets() -> tuple[str, ...]:
+    """Every target a user may pick in the mapping dialog."""
+    derived = {"campaign_key", "source_id"}
+    return tuple(f for f in FIELD_NAMES if f not in derived) + ROLES
+
+
+AD_REFERENCE_FIELDS = _AD_REFERENCE

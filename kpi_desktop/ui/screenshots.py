@@ -1,0 +1,51 @@
+"""Render every tab of the main window and its main dialogs to PNG files (docs, reviews)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings
+from PySide6.QtWidgets import QWidget
+
+from kpi_desktop import app as composition
+from kpi_desktop.ui.main_window import about_dialog, shortcuts_dialog
+from kpi_desktop.ui.settings import Settings
+
+WINDOW_SIZE = (1366, 860)
+
+
+def render_screenshots(out_dir: Path, workspace: Path | None = None) -> list[Path]:
+    """Write `<tab objectName>.png` for each tab and `dialog_*.png`; returns the paths.
+
+    Uses throw-away settings so that a screenshot run never moves the user's window.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat))
+        window = composition.create_window(settings)
+        window.resize(*WINDOW_SIZE)
+        window.show()
+        ws, name = composition.open_workspace(workspace)
+        window.set_workspace(ws, name, sample=workspace is None)
+        for index in range(window.tabs_main.count()):
+            window.tabs_main.setCurrentIndex(index)
+            tab = window.tabs_main.widget(index)
+            written.append(_save(window, out_dir / f"{tab.objectName()}.png"))
+        for dialog in (about_dialog(window), shortcuts_dialog(window)):
+            dialog.show()
+            written.append(_save(dialog, out_dir / f"{dialog.objectName()}.png"))
+            dialog.close()
+        window.close()
+        window.deleteLater()
+    return written
+
+
+def _save(widget: QWidget, path: Path) -> Path:
+    # Layouts of a just-shown page settle on posted LayoutRequest events; deliver just
+    # those (not a general processEvents) so the grab shows the final geometry.
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    if not widget.grab().save(str(path)):
+        raise OSError(f"could not write {path}")
+    return path

@@ -1,0 +1,43 @@
+"""Qt fixtures for UI tests: settings in a temporary folder, the sample workspace."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QSettings
+
+from kpi_desktop.core.store import Workspace
+from kpi_desktop.ui.settings import Settings
+
+# The offscreen platform cannot pass size hints to a window manager and warns whenever a
+# top-level window with a layout is shown; that is the only Qt warning ignored here.
+OFFSCREEN_SIZE_HINTS = r"This plugin does not support propagateSizeHints\(\)"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if Path(str(item.fspath)).is_relative_to(here):
+            item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_SIZE_HINTS))
+
+
+@pytest.fixture(autouse=True)
+def settings_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Point every default QSettings at a fresh temporary folder (never the user's)."""
+    folder = tmp_path_factory.mktemp("settings")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    QCoreApplication.setOrganizationName("KPI Desk Tests")
+    QCoreApplication.setApplicationName("KPI Desk Tests")
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+
+
+@pytest.fixture(scope="session")
+def sample() -> Workspace:
+    """The sample workspace (read-only in tests: nothing may mutate it)."""
+    return Workspace.open_sample()

@@ -1,0 +1,176 @@
+"""The campaign table model without widgets: Qt's model checks, formatting, sort, filter."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+from PySide6.QtCore import QPersistentModelIndex, Qt
+
+from kpi_desktop.core import format as fmt
+from kpi_desktop.core.kpi import KPI_BY_ID, KpiReport
+from kpi_desktop.core.store import Workspace
+from kpi_desktop.ui.models.campaign_model import COLUMNS, TOTAL_LABEL, CampaignTableModel
+
+DISPLAY = Qt.ItemDataRole.DisplayRole
+
+
+@pytest.fixture
+def report(sample: Workspace) -> KpiReport:
+    return sample.report("campaign")
+
+
+@pytest.fixture
+def model(report: KpiReport, sample: Workspace) -> CampaignTableModel:
+    model = CampaignTableModel()
+    model.set_report(report, sample.reporting_currency, {"loyalty_club": "Retention bot"})
+    return model
+
+
+def names(model: CampaignTableModel) -> list[str]:
+    return [model.index(r, 0).data() for r in range(1, model.rowCount())]
+
+
+def test_qt_model_checks_pass(qtmodeltester, model: CampaignTableModel) -> None:
+    qtmodeltester.check(model)
+
+
+def test_qt_model_checks_pass_when_empty_sorted_and_filtered(
+    qtmodeltester, model: CampaignTableModel
+) -> None:
+    qtmodeltester.check(CampaignTableModel())
+    model.sort(model.column_of("roas"), Qt.SortOrder.DescendingOrder)
+    model.set_filter_text("o")
+    qtmodeltester.check(model)
+
+
+def test_one_row_per_campaign_and_a_total_on_top(model, report) -> None:
+    assert model.rowCount() == len(report.rows) + 1
+    assert model.columnCount() == len(COLUMNS)
+    assert model.index(0, 0).data() == TOTAL_LABEL
+    assert model.index(0, 0).data(Qt.ItemDataRole.FontRole).bold()
+    assert model.index(0, 0).data(model.RowKeyRole) is None
+    assert names(model) == list(report.rows["campaign"])
+
+
+def test_cells_are_formatted_by_core_format(model, report, sample) -> None:
+    currency = sample.reporting_currency
+    row = list(report.rows.index).index("autumn_sale_2026") + 1
+    values = report.rows.loc["autumn_sale_2026"]
+    for key in ("users", "spend", "ad_recall_exposed"):
+        cell = model.index(row, model.column_of(key))
+        assert cell.data() == fmt.field_value(key, values[key], currency)
+    for kpi_id in ("interactions_per_user", "ctr", "cost_per_conversion", "roas"):
+        cell = model.index(row, model.column_of(kpi_id))
+        assert cell.data() == fmt.kpi_value(KPI_BY_ID[kpi_id], values[kpi_id], currency)
+    total = model.index(0, model.column_of("roas"))
+    assert total.data() == fmt.kpi_value(KPI_BY_ID["roas"], report.total["roas"], currency)
+    assert model.index(row, model.column_of("users")).data() == "40,311"
+    assert model.index(row, model.column_of("spend")).data().startswith("$")
+    assert model.index(row, model.column_of("roas")).data().endswith("x")
+
+
+def test_numbers_are_right_aligned_and_names_left(model) -> None:
+    right = model.index(1, model.column_of("users")).data(Qt.ItemDataRole.TextAlignmentRole)
+    left = model.index(1, 0).data(Qt.ItemDataRole.TextAlignmentRole)
+    assert Qt.AlignmentFlag(right) & Qt.AlignmentFlag.AlignRight
+    assert Qt.AlignmentFlag(left) & Qt.AlignmentFlag.AlignLeft
+
+
+def test_undefined_kpi_is_an_em_dash_with_its_reason(model, report) -> None:
+    row = list(report.rows.index).index("autumn_sale_2026") + 1
+    cell = model.index(row, model.column_of("ad_recall_lift"))
+    assert cell.data() == fmt.EM_DASH
+    assert cell.data(model.SortRole) is None
+    assert cell.data(model.ValueRole) is None
+    assert "no ad recall (exposed) data" in cell.data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_roles_give_native_values(model, report) -> None:
+    row = list(report.rows.index).index("loyalty_club") + 1
+    cell = model.index(row, model.column_of("roas"))
+    assert cell.data(model.SortRole) == pytest.approx(report.rows.loc["loyalty_club", "roas"])
+    assert model.index(row, 0).data(model.RowKeyRole) == "loyalty_club"
+    assert model.index(row, 0).data(Qt.ItemDataRole.ToolTipRole) == "Retention bot"
+
+
+def test_header_tooltips_describe_fields_and_formulas(model) -> None:
+    tip = model.headerData(model.column_of("clicks"), Qt.Orientation.Horizontal, 3)
+    assert "Clicks from the bot to the website" in tip
+    tip = model.headerData(model.column_of("ctr"), Qt.Orientation.Horizontal, 3)
+    assert "clicks / users" in tip
+
+
+def test_sort_by_roas_puts_the_best_campaign_first(model, report) -> None:
+    model.sort(model.column_of("roas"), Qt.SortOrder.DescendingOrder)
+    assert names(model)[0] == report.rows.sort_values("roas").iloc[-1]["campaign"]
+    assert names(model)[0] == "Loyalty Club"
+    assert model.index(0, 0).data() == TOTAL_LABEL  # pinned
+    model.sort(model.column_of("roas"), Qt.SortOrder.AscendingOrder)
+    assert names(model)[0] == "Display Retargeting"
+
+
+@pytest.mark.parametrize("order", [Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder])
+def test_undefined_values_sort_last_both_ways(model, order) -> None:
+    column = model.column_of("ad_recall_lift")
+    model.sort(column, order)
+    values = [model.index(r, column).data(model.SortRole) for r in range(1, model.rowCount())]
+    assert values[:2] != [None, None]
+    assert values[2:] == [None] * (len(values) - 2)
+    defined = values[:2]
+    assert defined == sorted(defined, reverse=order == Qt.SortOrder.DescendingOrder)
+
+
+def test_sort_by_name_and_back_to_report_order(model, report) -> None:
+    model.sort(0, Qt.SortOrder.DescendingOrder)
+    assert names(model) == sorted(report.rows["campaign"], reverse=True)
+    model.sort(-1)
+    assert names(model) == list(report.rows["campaign"])
+
+
+def test_sort_keeps_persistent_indexes_on_their_rows(model) -> None:
+    row = names(model).index("Style Finder") + 1
+    persistent = QPersistentModelIndex(model.index(row, 3))
+    model.sort(model.column_of("users"), Qt.SortOrder.DescendingOrder)
+    assert model.index(persistent.row(), 0).data() == "Style Finder"
+    assert persistent.column() == 3
+
+
+def test_filter_is_case_insensitive_and_keeps_the_total(qtbot, model) -> None:
+    with qtbot.waitSignal(model.modelReset):
+        model.set_filter_text("  SCHOOL ")
+    assert names(model) == ["Back to School"]
+    assert model.visible_count() == 1
+    assert model.campaign_count() == 6
+    assert model.index(0, 0).data() == TOTAL_LABEL
+    model.set_filter_text("")
+    assert len(names(model)) == 6
+
+
+def test_new_report_with_same_campaigns_updates_cells_in_place(qtbot, model, sample) -> None:
+    report = sample.report("campaign", end="2026-09-30")
+    with qtbot.assertNotEmitted(model.modelReset), qtbot.waitSignal(model.dataChanged):
+        model.set_report(report, "USD")
+    row = names(model).index("Autumn Sale 2026") + 1
+    expected = report.rows.loc["autumn_sale_2026", "users"]
+    assert model.index(row, model.column_of("users")).data(model.ValueRole) == expected
+
+
+def test_report_with_other_campaigns_resets(qtbot, model, sample) -> None:
+    report = sample.report("campaign", campaigns=["loyalty_club"])
+    with qtbot.waitSignal(model.modelReset):
+        model.set_report(report, "USD")
+    assert names(model) == ["Loyalty Club"]
+
+
+def test_works_without_a_campaign_column() -> None:
+    facts = pd.DataFrame({"channel": ["Messenger", "DV360"], "users": [10, 0], "clicks": [1, 2]})
+    report = Workspace.from_facts(facts).report("channel")
+    model = CampaignTableModel()
+    model.set_report(report)
+    assert names(model) == ["DV360", "Messenger"]
+    ctr = model.index(1, model.column_of("ctr"))
+    assert ctr.data() == fmt.EM_DASH
+    assert "users is 0" in ctr.data(Qt.ItemDataRole.ToolTipRole)
+    assert not math.isnan(model.index(2, model.column_of("ctr")).data(model.SortRole))

@@ -1,0 +1,77 @@
+"""The Dashboard tab shows what the core computes, formatted by core.format."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from kpi_desktop.core import format as fmt
+from kpi_desktop.core.kpi import KPIS
+from kpi_desktop.core.store import Workspace
+from kpi_desktop.ui.tabs import ReportContext
+from kpi_desktop.ui.tabs.dashboard_tab import DashboardTab
+
+
+@pytest.fixture
+def tab(qtbot) -> DashboardTab:
+    tab = DashboardTab()
+    qtbot.addWidget(tab)
+    return tab
+
+
+def test_one_card_per_kpi_with_the_core_value(tab: DashboardTab, sample: Workspace) -> None:
+    report = sample.report("campaign")
+    tab.show_report(report, ReportContext(currency="USD", targets=sample.targets()[None]))
+    assert set(tab.cards) == {k.id for k in KPIS}
+    for kpi in KPIS:
+        card = tab.cards[kpi.id]
+        assert card.value_text == fmt.kpi_value(kpi, report.total[kpi.id], "USD")
+        assert card.value_text != fmt.EM_DASH
+        assert kpi.formula in card.toolTip()
+    ctr = tab.cards["ctr"]
+    assert ctr.label_detail.text() == "16,213 clicks / 123,694 users"
+    assert "12.5" not in ctr.label_status.text()
+    assert ctr.label_status.text().startswith("✓ On target")
+    assert tab.cards["roas"].label_status.text().startswith("✗")
+
+
+def test_undefined_kpi_shows_an_em_dash_and_its_reason(qtbot, tab: DashboardTab) -> None:
+    facts = pd.DataFrame(
+        {
+            "date": ["2026-01-01", "2026-01-02"],
+            "campaign": ["A", "A"],
+            "users": [100, 50],
+            "clicks": [10, 5],
+            "conversions": [0, 0],
+            "spend": [20.0, 30.0],
+        }
+    )
+    ws = Workspace.from_facts(facts, currency="EUR")
+    context = ReportContext(currency="EUR", start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 2))
+    tab.show_report(ws.report("campaign"), context)
+    tab.show()
+    qtbot.waitExposed(tab)
+    recall = tab.cards["ad_recall_lift"]
+    assert recall.value_text == fmt.EM_DASH
+    assert "no ad recall (exposed) data" in recall.reason_text
+    assert recall.label_reason.isVisible()
+    assert "no ad recall (exposed) data" in recall.toolTip()
+    cost = tab.cards["cost_per_conversion"]
+    assert cost.value_text == fmt.EM_DASH
+    assert "conversions is 0" in cost.reason_text
+    assert tab.cards["ctr"].value_text == "10.0 %"
+    assert not tab.cards["ctr"].label_reason.isVisible()
+    assert "1 Jan 2026 – 2 Jan 2026 (2 days)" in tab.label_heading.text()
+
+
+def test_says_how_users_were_counted(qtbot, tab: DashboardTab, sample: Workspace) -> None:
+    report = sample.report("campaign")
+    assert not report.users_exact
+    tab.show_report(report, ReportContext(currency="USD", is_sample=True))
+    tab.show()
+    qtbot.waitExposed(tab)
+    assert tab.label_users_note.isVisible()
+    assert tab.label_users_note.text().startswith("Users: sum of daily users")
+    assert tab.frame_sample.isVisible()
