@@ -91,7 +91,6 @@ def _check_files(files: Sequence[str]) -> list[Path]:
 def load_workspace(files: Sequence[Path], *, progress: object | None = None) -> Any:
     """A workspace holding `files`: a `.kpidesk` contributes its data and edits, any
     other file is imported exactly as the GUI imports it."""
-    from kpi_desktop.core.io.importer import import_file
     from kpi_desktop.core.store import Workspace
 
     workspaces = [p for p in files if p.suffix.lower() == ".kpidesk"]
@@ -99,10 +98,21 @@ def load_workspace(files: Sequence[Path], *, progress: object | None = None) -> 
     if len(workspaces) > 1:
         raise CliError("give at most one .kpidesk workspace")
     ws = Workspace.open(workspaces[0]) if workspaces else Workspace.new()
-    results = [import_file(path, progress=progress) for path in others]
+    results = [_import_known(path, progress) for path in others]
     if results:
         ws.add_imports(results)
     return ws
+
+
+def _import_known(path: Path, progress: object | None = None) -> Any:
+    """Import one file; a file none of whose columns is a known field is bad input."""
+    from kpi_desktop.core.io.importer import import_file
+
+    result = import_file(path, progress=progress)  # type: ignore[arg-type]
+    if not any(result.mapping.values()):
+        headers = ", ".join(str(h) for h in list(result.mapping)[:6])
+        raise CliError(f"{path.name}: no column is a known field ({headers})")
+    return result
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -251,7 +261,6 @@ def _as_csv(result: Any, by: str, currency: str, warnings: list[str]) -> str:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from kpi_desktop.core.io.importer import import_file
     from kpi_desktop.core.store import Workspace
 
     files = _check_files(args.files)
@@ -259,7 +268,7 @@ def _import(args: argparse.Namespace) -> int:
     if target.suffix.lower() != ".kpidesk":
         raise CliError(f"{target}: a workspace file ends in .kpidesk")
     ws = Workspace.open(target) if target.exists() else Workspace.new()
-    results = [import_file(path) for path in files]
+    results = [_import_known(path) for path in files]
     ws.add_imports(results)
     ws.save(target)
     for result in results:

@@ -484,6 +484,11 @@ def _canonical(frame: pd.DataFrame) -> pd.DataFrame:
     return normalize_facts(frame)
 
 
+def _single_currency(facts: pd.DataFrame) -> str:
+    codes = {c for c in facts["currency"].unique() if c} if "currency" in facts else set()
+    return codes.pop() if len(codes) == 1 else ""
+
+
 def _result_attr(result: object, name: str, default: Any = None) -> Any:
     return getattr(result, name, default)
 
@@ -1558,6 +1563,11 @@ class Workspace:
                     self._delete_source(replace)
                 info.id = replace or self._next_source_id()
                 self._insert_source(info, facts, events, ordinal=ordinal)
+            if not self._currency:
+                # A new workspace reports in the currency of its first money-bearing import.
+                found = info.currency or _single_currency(facts)
+                if found:
+                    self.set_reporting_currency(found)
             dropped = tuple(
                 r
                 for r in self.orphaned_edits()

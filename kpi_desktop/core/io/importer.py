@@ -401,9 +401,11 @@ def _import_plan(
         ends = parse.parse_date(arrays[by_target[DATE_END]], dayfirst).values
 
     texts: dict[str, np.ndarray] = {}
-    for t in ("campaign", "channel", "variant", "source_medium", CAMPAIGN_ID, CURRENCY):
+    for t in ("campaign", "channel", "variant", "source_medium", CAMPAIGN_ID, CURRENCY, "currency"):
         if t in by_target:
             texts[t] = parse.parse_text(arrays[by_target[t]])
+    if "currency" in texts:  # a column named after the canonical field is the per-row code
+        texts.setdefault(CURRENCY, texts.pop("currency"))
 
     # Totals rows without a label: first or last row, dimensions empty, numbers = sums.
     dims_empty = np.ones(n, dtype=bool)
