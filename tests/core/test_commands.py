@@ -198,14 +198,16 @@ def test_set_target_note_fx_and_currency(ws, stack):
     stack.undo()
     assert ws.notes("autumn_sale_2026") == ""
 
-    stack.push(SetReportingCurrency(ws, "usd"))
+    before = ws.reporting_currency  # adopted from the first import's currency
+    stack.push(SetReportingCurrency(ws, "gbp"))
+    assert ws.reporting_currency == "GBP"
     stack.push(SetFxRate(ws, "EUR", 1.1))
     stack.push(SetFxRate(ws, "EUR", 1.2))
     assert ws.fx_rates() == {"EUR": 1.2}
     stack.undo()
     assert ws.fx_rates() == {}
     stack.undo()
-    assert ws.reporting_currency == ""
+    assert ws.reporting_currency == before
 
 
 def test_import_undo_removes_the_source_and_redo_restores_it():
