@@ -83,10 +83,11 @@ def load_initial_workspace(window: MainWindow, paths: Sequence[str] = ()) -> Tas
         window.set_workspace(workspace, name, sample=path is None)
         if path is not None:
             window.settings.add_recent_file(str(path))
+        from kpi_desktop.ui.autosave import offer_startup_recovery
+
+        offer_startup_recovery(window)  # unsaved work left by a crash, if any
         if data_files:
-            names = ", ".join(p.name for p in data_files)
-            window.statusBar().showMessage(
-                f"Importing data files ({names}) is not available in this build yet.", 10000
-            )
+            # `kpi-desktop FILE...`: the import dialog opens with the files queued.
+            window.import_files(data_files)
 
     return run_task(import_heavy_modules, on_done=opened)

@@ -121,6 +121,8 @@ def _report(args: argparse.Namespace) -> int:
     start, end = _date(args.start, "--from"), _date(args.end, "--to")
     result = ws.report(args.by, start=start, end=end)
     warnings = list(ws.warnings())
+    # Where merged fields come from (DESIGN section 4: "the UI says which").
+    warnings += ws.merge_summary()
     if not result.users_exact and "users" in result.rows:
         warnings.append("users are the sum of daily users (no event log)")
     out = Path(args.output) if args.output else None

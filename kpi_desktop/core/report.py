@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import pandas as pd
 from openpyxl import Workbook
@@ -39,6 +39,7 @@ from kpi_desktop.core.kpi import (
     Display,
     FxRates,
     Kpi,
+    KpiReport,
     aggregate,
     compute_kpis,
     report,
@@ -46,6 +47,9 @@ from kpi_desktop.core.kpi import (
 )
 from kpi_desktop.core.progress import Progress, check
 from kpi_desktop.core.schema import ADDITIVE_FIELDS, FIELDS, MONEY_FIELDS, Kind
+
+if TYPE_CHECKING:
+    from kpi_desktop.core.store import Workspace
 
 PathLike = str | os.PathLike[str]
 
@@ -751,8 +755,168 @@ def _status_formula(kpi: Kpi, row: int) -> str:
     return f'=IF(OR({value}="",{target}=""),"",IF({good},"good",IF({warn},"warn","bad")))'
 
 
+# --------------------------------------------------------------------------- workspace exports
+
+
+def write_bytes(path: PathLike, data: bytes) -> None:
+    """Replace `path` with `data` atomically (for documents rendered elsewhere, e.g. PDF)."""
+    _atomic_write(path, lambda handle: handle.write(data))
+
+
+def workspace_selection(
+    ws: Workspace,
+    *,
+    campaigns: Sequence[str] | None = None,
+    channels: Sequence[str] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The workspace's facts and event users filtered by campaign/channel, not by date."""
+    facts = ws.facts()
+    events = ws.events()
+    if campaigns is not None or channels is not None:
+        facts = facts[select(facts, campaigns=campaigns, channels=channels).to_numpy()]
+        if events is not None:
+            events = events[select(events, campaigns=campaigns, channels=channels).to_numpy()]
+    return facts, events
+
+
+def workspace_period(
+    facts: pd.DataFrame, start: object = None, end: object = None
+) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The inclusive report period; an open end is closed by the data's first/last day."""
+    if start is None and end is None:
+        return None
+    dates = facts["date"].dropna() if "date" in facts else pd.Series(dtype="datetime64[ns]")
+    first = pd.Timestamp(start) if start is not None else (dates.min() if len(dates) else None)
+    last = pd.Timestamp(end) if end is not None else (dates.max() if len(dates) else None)
+    if first is None or last is None or pd.isna(first) or pd.isna(last):
+        return None
+    return first.normalize(), last.normalize()
+
+
+def workspace_filter_text(
+    ws: Workspace,
+    *,
+    campaigns: Sequence[str] | None = None,
+    channels: Sequence[str] | None = None,
+) -> str:
+    """The campaign/channel filter in words: `Campaigns: Autumn Sale · all channels`."""
+    if campaigns is None:
+        parts = ["all campaigns"]
+    else:
+        names = ws.campaigns()["display_name"]
+        shown = [str(names.get(key, key)) for key in campaigns]
+        parts = [f"Campaigns: {', '.join(shown)}" if shown else "no campaigns"]
+    if channels is None:
+        parts.append("all channels")
+    else:
+        parts.append(f"Channels: {', '.join(channels)}" if channels else "no channels")
+    return " · ".join(parts)
+
+
+def export_workspace_xlsx(
+    ws: Workspace,
+    path: PathLike,
+    *,
+    start: object = None,
+    end: object = None,
+    campaigns: Sequence[str] | None = None,
+    channels: Sequence[str] | None = None,
+    title: str | None = None,
+    filters_text: str | None = None,
+    progress: Progress | None = None,
+) -> None:
+    """`write_xlsx` over a workspace: its facts, events, rates, targets and currency.
+
+    Args:
+        ws: the workspace (`core.store.Workspace`).
+        path: the .xlsx file (replaced atomically).
+        start: first day of the period (None with `end` None: all dates).
+        end: last day of the period; an open end is closed by the data's range.
+        campaigns: canonical campaign keys to keep (None: all).
+        channels: channels to keep (None: all).
+        title: report title; by default "KPI report".
+        filters_text: the filter in words (the UI passes the filter bar's summary).
+        progress: reports fractions; its cancellation stops the export.
+    """
+    facts, events = workspace_selection(ws, campaigns=campaigns, channels=channels)
+    write_xlsx(
+        path,
+        facts,
+        title=title or "KPI report",
+        filters_text=filters_text
+        or workspace_filter_text(ws, campaigns=campaigns, channels=channels),
+        period=workspace_period(facts, start, end),
+        events=events,
+        fx=ws.fx(),
+        targets=ws.targets().get(None, {}),
+        currency=ws.reporting_currency,
+        progress=progress,
+    )
+
+
+def _kpi_column_title(kpi: Kpi, currency: str) -> str:
+    unit = {
+        Display.PERCENT: "%",
+        Display.LIFT: "%",
+        Display.MONEY: currency,
+        Display.MULTIPLE: "x",
+    }.get(kpi.display)
+    return f"{kpi.name} ({unit})" if unit else kpi.name
+
+
+def campaign_table(result: KpiReport, currency: str = "") -> pd.DataFrame:
+    """A by-campaign report as a plain table: name, inputs, KPIs, then a Total row.
+
+    Numbers are plain (rates and lifts in percent, as displayed; money in the reporting
+    currency); undefined values are missing, never 0.
+    """
+    rows = [(str(row.get("campaign") or key), row) for key, row in result.rows.iterrows()]
+    rows.append(("Total", result.total))
+    fields = [name for name in INPUT_FIELDS if name in result.rows or name in result.total]
+    records = []
+    for name, row in rows:
+        record: dict[str, object] = {"Campaign": name}
+        for field_name in fields:
+            title = FIELDS[field_name].label
+            if FIELDS[field_name].kind is Kind.MONEY and currency:
+                title = f"{title} ({currency})"
+            record[title] = _number(row.get(field_name))
+        for kpi in KPIS:
+            record[_kpi_column_title(kpi, currency)] = fmt.kpi_number(kpi, _number(row.get(kpi.id)))
+        records.append(record)
+    frame = pd.DataFrame.from_records(records)
+    for column in frame.columns[1:]:
+        # Sums of money carry float noise (6096.860000000001); counts read as integers.
+        values = frame[column].astype(float).round(10)
+        present = values.dropna()
+        whole = len(present) > 0 and bool((present == present.round()).all())
+        frame[column] = values.astype("Int64") if whole else values
+    return frame
+
+
+def export_workspace_csv(
+    ws: Workspace,
+    path: PathLike,
+    *,
+    start: object = None,
+    end: object = None,
+    campaigns: Sequence[str] | None = None,
+    channels: Sequence[str] | None = None,
+    progress: Progress | None = None,
+) -> None:
+    """The campaign table over the selection as CSV (`write_csv`: BOM, escaped, atomic)."""
+    _step(progress, 0.0, "Summarising")
+    result = ws.report("campaign", start=start, end=end, campaigns=campaigns, channels=channels)
+    _step(progress, 0.6, "Writing")
+    write_csv(path, campaign_table(result, ws.reporting_currency), index=False)
+    _step(progress, 1.0, "Done")
+
+
 __all__ = [
+    "campaign_table",
     "escape_csv_cell",
+    "export_workspace_csv",
+    "export_workspace_xlsx",
     "kpi_format",
     "kpi_formula",
     "money_format",

@@ -747,7 +747,11 @@ class DataView:
                 frame = analysis.top_n_series(frame, MAX_SERIES - 1)
         scale = display_scale(measure)
         lines = tuple(
-            LineData(str(name), frame[name].to_numpy(dtype=float) * scale) for name in frame.columns
+            LineData(
+                measure_label(measure) if split is None else str(name),
+                frame[name].to_numpy(dtype=float) * scale,
+            )
+            for name in frame.columns
         )
         target = _opt((targets or {}).get(measure)) if measure in KPI_BY_ID else None
         return TimeChartData(

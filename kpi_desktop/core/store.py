@@ -452,22 +452,156 @@ def atomic_write(path: Path, data: bytes) -> None:
     _fsync_dir(folder)
 
 
-def _merge_sources(parts: list[pd.DataFrame]) -> pd.DataFrame:
+#: Ad platforms' own figures: kept for reference, not outcomes.
+_REFERENCE_FIELDS = frozenset({"impressions", "ad_clicks", "ad_conversions", "ad_conversion_value"})
+_FALLBACK_FIELDS = frozenset(
+    {"conversions", "conversion_value", "ad_conversions", "ad_conversion_value"}
+)
+
+
+@dataclass(frozen=True)
+class MergeSource:
+    """What the merge needs to know about one stored source besides its facts."""
+
+    source_id: str
+    platform: str
+    role: str
+    label: str
+    supplies: frozenset[str]
+    currency: str
+
+
+@dataclass(frozen=True)
+class _Merged:
+    facts: pd.DataFrame
+    notes: tuple[Any, ...]  # core.io.merge.MergeNote
+    # Fields whose value in one row depends on other sources' rows: an edit of one of
+    # them needs the merge run again (an in-place update would miss the other rows).
+    cross_source: frozenset[str]
+
+
+def _merge_sources(
+    parts: list[pd.DataFrame],
+    sources: Sequence[MergeSource] = (),
+    aliases: Mapping[str, str] | None = None,
+) -> _Merged:
     """Effective facts from the sources' (already overridden) facts.
 
-    THE single place where `kpi_desktop.core.io.merge.merge_sources` plugs in. Each part
-    carries `_src` (source ordinal) and `_pos` (row in that source); the merged frame
-    must keep those two columns so edits and `row_id`s can be traced back to a source
-    row. Until the merge exists, sources are concatenated.
+    THE single place where `kpi_desktop.core.io.merge.merge_facts` plugs in (DESIGN
+    section 4: spend adds up, web analytics wins outcomes, the bot platform wins bot
+    fields, 0 versus missing, the ad platforms' own conversions as a labelled fallback).
+    Each part carries `_src` (source ordinal) and `_pos` (row in that source); every
+    effective row stays one source row, in source order, so edits and `row_id`s trace
+    back. The zero rows `merge_facts` adds (a supplying source covers the day but has no
+    row for the campaign) are folded into a source row of the same campaign and day:
+    its missing cell becomes 0. Aliases apply for the merge (one campaign and day,
+    whatever its name in each source); rows keep their own key for `_apply_campaigns`.
     """
     if not parts:
         frame = normalize_facts(pd.DataFrame())
         frame["_src"] = np.zeros(0, dtype=np.int32)
         frame["_pos"] = np.zeros(0, dtype=np.int64)
-        return frame
-    if len(parts) == 1:
-        return parts[0].reset_index(drop=True)
-    return pd.concat(parts, ignore_index=True)
+        return _Merged(frame, (), frozenset())
+    from kpi_desktop.core.io import merge
+
+    infos = [
+        merge.SourceInfo(
+            source_id=s.source_id,
+            preset=s.platform,
+            role=s.role,
+            label=s.label,
+            supplies=s.supplies,
+            currency=s.currency,
+        )
+        for s in sources
+    ]
+    if len(infos) != len(parts):  # no source descriptions: plain concatenation
+        frame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+        return _Merged(frame.reset_index(drop=True), (), frozenset())
+    fallback = not any("conversions" in s.supplies for s in sources) and any(
+        s.role == "ad" and {"ad_conversions", "ad_conversion_value"} & s.supplies for s in sources
+    )
+    cross = set(_FALLBACK_FIELDS) if fallback else set()
+    for name in NUMERIC_FIELDS:
+        suppliers = [s for s in sources if name in s.supplies]
+        if len(suppliers) > 1 and name not in merge.ADDITIVE_ACROSS_SOURCES:
+            cross.add(name)
+    if len(parts) == 1 and not fallback:
+        # Nothing to merge: skip copying a possibly huge frame; the notes need no rows.
+        _, notes = merge.merge_facts([parts[0].iloc[:0]], infos)
+        return _Merged(parts[0].reset_index(drop=True), tuple(notes), frozenset(cross))
+    frames = []
+    for source, part in zip(sources, parts, strict=True):
+        frame = part.copy(deep=False)
+        frame["_key0"] = frame["campaign_key"]
+        if fallback and source.role == "ad":
+            # A typed-in conversions value on an ad row wins over the ad figure.
+            frame["_own_conversions"] = frame["conversions"]
+            frame["_own_conversion_value"] = frame["conversion_value"]
+        frames.append(frame)
+    facts, notes = merge.merge_facts(frames, infos, dict(aliases or {}))
+    notes = [*notes, *_ignored_notes(sources)]
+    zero = facts["_src"].isna().to_numpy()
+    if zero.any():
+        cross |= _fold_zero_rows(facts, zero)
+        facts = facts[~zero].reset_index(drop=True)
+    facts["_src"] = facts["_src"].to_numpy(dtype=np.int32)
+    facts["_pos"] = facts["_pos"].to_numpy(dtype=np.int64)
+    facts["campaign_key"] = _text(facts.pop("_key0").to_numpy(dtype=object), facts.index)
+    for name in ("conversions", "conversion_value"):
+        own = f"_own_{name}"
+        if own in facts:
+            values = facts.pop(own)
+            facts[name] = facts[name].where(values.isna(), values)
+    return _Merged(facts, tuple(notes), frozenset(cross))
+
+
+def _fold_zero_rows(facts: pd.DataFrame, zero: np.ndarray) -> set[str]:
+    """Write the merge's zero rows into the first source row of their campaign and day.
+
+    Only missing cells become 0 (a value there already counts). Returns the fields that
+    changed: their effective values depend on other sources' rows.
+    """
+    days = facts["date"].to_numpy().astype("datetime64[ns]").view(np.int64)
+    keys = pd.DataFrame({"k": facts["campaign_key"].to_numpy(dtype=object), "d": days})
+    first = keys[~zero].drop_duplicates(["k", "d"])
+    lookup = pd.MultiIndex.from_frame(first)
+    found = lookup.get_indexer(pd.MultiIndex.from_frame(keys[zero]))
+    rows = first.index.to_numpy()[found]
+    rows[found < 0] = -1
+    changed: set[str] = set()
+    for name in NUMERIC_FIELDS:
+        values = facts[name].to_numpy()[zero]
+        has = ~np.isnan(values) & (rows >= 0)
+        if not has.any():
+            continue
+        column = facts[name].to_numpy(copy=True)
+        targets = rows[has]
+        targets = targets[np.isnan(column[targets])]
+        if len(targets):
+            column[targets] = 0.0
+            facts[name] = column
+            changed.add(name)
+    return changed
+
+
+def _ignored_notes(sources: Sequence[MergeSource]) -> list[Any]:
+    """Say that the ad platforms' own conversions are not counted when others supply them."""
+    from kpi_desktop.core.io.merge import MergeNote
+
+    outcome = [s.label for s in sources if "conversions" in s.supplies]
+    ads = [s.label for s in sources if s.role == "ad" and "ad_conversions" in s.supplies]
+    if not outcome or not ads:
+        return []
+    own = ", ".join(dict.fromkeys(ads))
+    return [
+        MergeNote(
+            "ad_conversions",
+            tuple(dict.fromkeys(ads)),
+            f"conversions from {', '.join(dict.fromkeys(outcome))}; the ad platforms' own "
+            f"conversions ({own}) are kept for reference, not counted",
+        )
+    ]
 
 
 _CANONICAL_DTYPES = normalize_facts(pd.DataFrame()).dtypes
@@ -1114,6 +1248,12 @@ class Workspace:
 
     def _apply_cell_changes(self, touched: list[tuple[RowKey, str]]) -> Changes:
         """Update the cached effective facts and reports for changed cells, incrementally."""
+        if (
+            self._effective is not None
+            and getattr(self, "_cross_source_fields", None)
+            and (self._cross_source_fields & {n for _, n in touched})
+        ):
+            self._invalidate()  # the merge decides these fields: run it again (same rows)
         if self._effective is None:
             return Changes(rows=None, fields=frozenset(n for _, n in touched))
         eff = self._effective
@@ -1353,7 +1493,7 @@ class Workspace:
             part["_src"] = np.full(len(part), code, dtype=np.int32)
             part["_pos"] = np.arange(len(part), dtype=np.int64)
             parts.append(part)
-        eff = _merge_sources(parts)
+        eff = self._merge_parts(parts, order)
         eff = self._apply_campaigns(eff)
         adjust_keys = sorted(
             {k[1] for k in self._edits if k[0] == "campaigns"}
@@ -1391,6 +1531,60 @@ class Workspace:
         self._effective = eff
         if adjust_keys:
             self._refresh_adjustments(adjust_keys)
+
+    def _merge_parts(self, parts: list[pd.DataFrame], order: list[str]) -> pd.DataFrame:
+        """Run `_merge_sources` over the sources in `order`; keep its notes for the UI."""
+        from kpi_desktop.core.io.presets import PRESET_LABELS, PRESET_ROLES
+
+        infos = [self._sources[sid].info for sid in order]
+        labels = [PRESET_LABELS.get(i.platform) or i.file_name or i.id for i in infos]
+        sources = [
+            MergeSource(
+                source_id=info.id,
+                platform=info.platform,
+                role=PRESET_ROLES.get(info.platform, "other"),
+                # Two files of one platform are told apart by their file names.
+                label=f"{label} ({info.file_name})"
+                if labels.count(label) > 1 and info.file_name
+                else label,
+                supplies=frozenset(info.supplies),
+                currency=info.currency,
+            )
+            for info, label in zip(infos, labels, strict=True)
+        ]
+        merged = _merge_sources(parts, sources, self._aliases)
+        self._merge_notes = merged.notes
+        self._cross_source_fields = merged.cross_source
+        return merged.facts
+
+    @_locked
+    def merge_notes(self) -> list[Any]:
+        """Where each field's values come from (`core.io.merge.MergeNote`: field,
+        sources, text), e.g. "spend: sum of Meta Ads, Google Ads"."""
+        self._eff()
+        return list(getattr(self, "_merge_notes", ()))
+
+    def merge_summary(self) -> list[str]:
+        """The merge notes a reader of a report should see, grouped by source: outcome,
+        cost and bot fields once several sources are merged, and always a fallback to
+        (or the setting aside of) the ad platforms' own conversions."""
+        notes = self.merge_notes()
+        imports = [s for s in self._sources.values() if s.info.kind != "manual"]
+        special = [n for n in notes if "ad platforms' own" in n.text]
+        if len(imports) < 2 and not special:
+            return []
+        out: list[str] = []
+        single: dict[str, list[str]] = {}
+        for note in notes:
+            if note.field in _REFERENCE_FIELDS or note in special:
+                continue
+            label = note.sources[0] if len(note.sources) == 1 else ""
+            if label and note.text.endswith(f": from {label}"):
+                single.setdefault(label, []).append(note.text.removesuffix(f": from {label}"))
+            else:
+                out.append(note.text)
+        out += [f"{', '.join(fields)}: from {label}" for label, fields in single.items()]
+        return out + [n.text for n in special]
 
     def _apply_campaigns(self, eff: pd.DataFrame) -> pd.DataFrame:
         """Aliases, display names and deletes, touching only the rows they concern."""

@@ -9,7 +9,7 @@ Every data change comes back as a core `Changes` value and goes through
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +17,8 @@ from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
     QIcon,
     QKeySequence,
     QPaintEvent,
@@ -49,11 +51,14 @@ if TYPE_CHECKING:
     from kpi_desktop.core.kpi import KpiReport
     from kpi_desktop.core.series import DataView, FilterSelection
     from kpi_desktop.core.store import Changes, Workspace
+    from kpi_desktop.ui.autosave import Autosaver
+    from kpi_desktop.ui.dialogs.import_dialog import ImportDialog
     from kpi_desktop.ui.tabs import ReportContext
     from kpi_desktop.ui.tabs.campaigns_tab import CampaignsTab
     from kpi_desktop.ui.tabs.charts_tab import ChartsTab
     from kpi_desktop.ui.tabs.dashboard_tab import DashboardTab
     from kpi_desktop.ui.widgets.filter_bar import FilterBar
+    from kpi_desktop.ui.workspace_dialogs import WorkspaceActions
 
 WORKSPACE_FILTER = "KPI Desk workspaces (*.kpidesk);;All files (*)"
 COMING_SOON = "coming in this version"
@@ -94,6 +99,10 @@ class MainWindow(QMainWindow):
         self.charts_tab: ChartsTab | None = None
         self.filter_bar: FilterBar | None = None
         self.data_view: DataView | None = None
+        self.workspace_actions: WorkspaceActions | None = None  # built with the tabs
+        self.autosave: Autosaver | None = None
+        self.import_dialog: ImportDialog | None = None
+        self.setAcceptDrops(True)  # data files to import, or a .kpidesk to open
         self._painted = False
         self.setObjectName("main_window")
         self.setWindowIcon(app_icon())
@@ -168,16 +177,14 @@ class MainWindow(QMainWindow):
         )  # fmt: skip
         self.action_import = self._action(
             "action_import", "&Import Data…",
-            f"Import Excel/CSV exports from ad, analytics and bot platforms — {COMING_SOON}",
-            None, [QKeySequence("Ctrl+I")], sp.SP_ArrowDown,
+            "Import Excel/CSV exports from ad, analytics and bot platforms",
+            lambda: self.import_files(), [QKeySequence("Ctrl+I")], sp.SP_ArrowDown,
         )  # fmt: skip
         self.action_export = self._action(
             "action_export", "&Export Report…",
-            f"Export the KPIs to Excel, CSV or PDF — {COMING_SOON}",
-            None, [QKeySequence("Ctrl+E")], sp.SP_ArrowUp,
+            "Export the KPIs of the current filter to Excel, PDF or CSV",
+            self.export_report, [QKeySequence("Ctrl+E")], sp.SP_ArrowUp,
         )  # fmt: skip
-        self.action_import.setEnabled(False)
-        self.action_export.setEnabled(False)
         self.action_quit = self._action(
             "action_quit", "&Quit", "Close KPI Desk", self.close, _shortcut(key.Quit, "Ctrl+Q")
         )
@@ -346,6 +353,13 @@ class MainWindow(QMainWindow):
         self.addToolBarBreak()
         self.addToolBar(self.toolbar_filter)
         self.toolbar_filter.show()  # added to a window that may already be visible
+        from kpi_desktop.ui.export_dialog import install_context_menus
+
+        install_context_menus(self)  # Copy / Copy as image / Export on dashboard and table
+        from kpi_desktop.ui.workspace_dialogs import install_workspace_actions
+
+        # Edit-menu workspace actions, autosave and the UTM tab (after the other tabs).
+        self.workspace_actions = install_workspace_actions(self)
         wanted = self.tabs_main.findChild(QWidget, self.settings.current_tab)
         if wanted is not None and self.tabs_main.indexOf(wanted) >= 0:
             self.tabs_main.setCurrentWidget(wanted)
@@ -354,6 +368,8 @@ class MainWindow(QMainWindow):
         """React to what a command or import changed (KPIs recomputed when needed)."""
         # `campaigns` None means every campaign; scope covers targets, notes, FX, aliases.
         light = {"targets", "notes", "links", "settings", "fx"}  # no change to facts
+        if changes.dropped_edits and self.workspace_actions is not None:
+            self.workspace_actions.report_dropped(changes)
         data_changed = changes.reset or changes.kpis_dirty or changes.campaigns != frozenset()
         if self.data_view is not None and (data_changed or not changes.scope <= light):
             self.data_view.invalidate()
@@ -470,7 +486,11 @@ class MainWindow(QMainWindow):
         if not self._confirm_discard():
             return False
         from kpi_desktop.core.store import Workspace, WorkspaceError
+        from kpi_desktop.ui.autosave import offer_recovery
 
+        if offer_recovery(self, path):  # a crash left unsaved work for this file
+            self.settings.add_recent_file(str(path))
+            return True
         try:
             workspace = Workspace.open(path)
         except WorkspaceError as exc:
@@ -559,7 +579,62 @@ class MainWindow(QMainWindow):
             return self.save()
         return answer == QMessageBox.StandardButton.Discard
 
+    # -- import ----------------------------------------------------------------------------------
+    def import_files(self, paths: Sequence[str | Path] = ()) -> ImportDialog | None:
+        """Open the import dialog (or bring the open one forward) with `paths` queued."""
+        if self.workspace is None:
+            return None
+        from kpi_desktop.ui.dialogs.import_dialog import ImportDialog
+
+        dialog = self.import_dialog
+        if dialog is None or not dialog.isVisible():
+            dialog = self.import_dialog = ImportDialog(self)
+            dialog.finished.connect(self._import_dialog_closed)
+            dialog.open()
+        dialog.raise_()
+        dialog.activateWindow()
+        if paths:
+            dialog.add_files(paths)
+        return dialog
+
+    def _import_dialog_closed(self) -> None:
+        dialog, self.import_dialog = self.import_dialog, None
+        if dialog is not None:
+            dialog.deleteLater()
+
+    def open_dropped(self, paths: Sequence[Path]) -> None:
+        """A dropped .kpidesk opens as the workspace; data files go to the import dialog."""
+        workspaces = [p for p in paths if p.suffix.lower() == ".kpidesk"]
+        data = [p for p in paths if p.suffix.lower() != ".kpidesk"]
+        if workspaces and not self.open_path(workspaces[0]):
+            return
+        if data:
+            self.import_files(data)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        if self.workspace is not None and any(u.isLocalFile() for u in urls):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        from kpi_desktop.ui.dialogs.import_dialog import dropped_files
+
+        paths = dropped_files(event.mimeData().urls())
+        if not paths or self.workspace is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.open_dropped(paths)
+
     # -- other actions -------------------------------------------------------------------------
+    def export_report(self) -> None:
+        """File › Export…: the export dialog over the current filter."""
+        from kpi_desktop.ui.export_dialog import open_export_dialog
+
+        open_export_dialog(self)
+
     def find_campaign(self) -> None:
         if self.campaigns_tab is None:
             return
@@ -586,7 +661,8 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         has_ws = self.workspace is not None
-        for action in (self.action_save, self.action_save_as, self.action_find):
+        self.action_import.setEnabled(has_ws)
+        for action in (self.action_save, self.action_save_as, self.action_find, self.action_export):
             action.setEnabled(has_ws)
 
     def _tab_changed(self, index: int) -> None:
@@ -611,6 +687,8 @@ class MainWindow(QMainWindow):
         if not self._confirm_discard():
             event.ignore()
             return
+        if self.autosave is not None:
+            self.autosave.forget()  # saved or discarded: nothing left to recover
         self.save_geometry()
         super().closeEvent(event)
 

@@ -33,7 +33,17 @@ def render_screenshots(out_dir: Path, workspace: Path | None = None) -> list[Pat
             window.tabs_main.setCurrentIndex(index)
             tab = window.tabs_main.widget(index)
             written.append(_save(window, out_dir / f"{tab.objectName()}.png"))
-        for dialog in (about_dialog(window), shortcuts_dialog(window)):
+        from kpi_desktop.ui.export_dialog import ExportDialog, request_from_window
+
+        export = ExportDialog(ws, request_from_window(window), folder=tmp, parent=window)
+        for dialog in (about_dialog(window), shortcuts_dialog(window), export):
+            dialog.show()
+            written.append(_save(dialog, out_dir / f"{dialog.objectName()}.png"))
+            dialog.close()
+        written.append(_import_dialog(window, out_dir))
+        from kpi_desktop.ui.workspace_dialogs import CurrencyDialog, TargetsDialog
+
+        for dialog in (TargetsDialog(ws, "loyalty_club", window), CurrencyDialog(ws, window)):
             dialog.show()
             written.append(_save(dialog, out_dir / f"{dialog.objectName()}.png"))
             dialog.close()
@@ -48,4 +58,22 @@ def _save(widget: QWidget, path: Path) -> Path:
     QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
     if not widget.grab().save(str(path)):
         raise OSError(f"could not write {path}")
+    return path
+
+
+#: A real export shown in the import dialog's picture (present in a source checkout).
+IMPORT_SAMPLE = Path(__file__).resolve().parents[2] / "tests" / "data" / "import" / "meta_ads.csv"
+
+
+def _import_dialog(window: QWidget, out_dir: Path) -> Path:
+    """`dialog_import.png`: the import dialog with a Meta Ads export read."""
+    from kpi_desktop.ui.dialogs.import_dialog import ImportDialog
+
+    dialog = ImportDialog(window)  # type: ignore[arg-type]
+    dialog.background = False  # no event loop runs here: read on this thread
+    if IMPORT_SAMPLE.exists():
+        dialog.add_files([IMPORT_SAMPLE])
+    dialog.show()
+    path = _save(dialog, out_dir / "dialog_import.png")
+    dialog.close()
     return path

@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from kpi_desktop.core import format as fmt
-from kpi_desktop.core.kpi import KPIS
+from kpi_desktop.core import series
+from kpi_desktop.core.kpi import KPI_BY_ID, KPIS
 from kpi_desktop.core.store import Workspace
 from kpi_desktop.ui.tabs import ReportContext
 from kpi_desktop.ui.tabs.dashboard_tab import DashboardTab
@@ -75,3 +76,52 @@ def test_says_how_users_were_counted(qtbot, tab: DashboardTab, sample: Workspace
     assert tab.label_users_note.isVisible()
     assert tab.label_users_note.text().startswith("Users: sum of daily users")
     assert tab.frame_sample.isVisible()
+
+
+def test_with_a_data_view_cards_show_change_sparkline_and_status(
+    qtbot, tab: DashboardTab
+) -> None:
+    ws = Workspace.open_sample()
+    view = series.DataView(ws)
+    selection = series.FilterSelection("last_30")
+    report = view.report(selection)
+    start, end = view.period(selection)  # type: ignore[misc]
+    context = ReportContext(
+        currency="USD",
+        start=start,
+        end=end,
+        targets=ws.targets()[None],
+        selection=selection,
+        data=view,
+    )
+    tab.show_report(report, context)
+    tab.show()
+    qtbot.waitExposed(tab)
+    expected = ws.report(None, start=start, end=end).total
+    for kpi in KPIS:
+        assert tab.cards[kpi.id].value_text == fmt.kpi_value(kpi, expected[kpi.id], "USD")
+    ctr = tab.cards["ctr"]
+    assert ctr.change_text == tab.data.card("ctr").change_text  # type: ignore[union-attr]
+    assert " pp (" in ctr.change_text
+    assert "pp" not in tab.cards["roas"].change_text
+    assert ctr.label_previous.text().startswith("was ")
+    assert len(ctr.sparkline.y) == 30
+    assert ctr.sparkline.isVisible()
+    assert "Changes compared with 28 Sep 2026 – 27 Oct 2026" in tab.label_subheading.text()
+    assert "percentage points" in ctr.toolTip()
+    # The status comes from analysis.target_status, shown with a symbol and words.
+    assert tab.cards["cost_per_conversion"].label_status.text().startswith("✗ Off target")
+    funnel = [label.text() for label in tab.funnel.value_labels]
+    assert "Users" in funnel[0]
+    assert "Conversions" in funnel[-1]
+    assert "per user" in tab.funnel.rate_labels[0].text()
+    assert "Best" in tab.ranking.label_best.text()
+
+
+def test_ranking_follows_the_chosen_kpi(qtbot, tab: DashboardTab, sample: Workspace) -> None:
+    report = sample.report("campaign")
+    tab.show_report(report, ReportContext(currency="USD"))
+    tab.ranking.combo_rank_kpi.setCurrentIndex(tab.ranking.combo_rank_kpi.findData("ctr"))
+    best = series.ranking_data(report, "ctr", "USD").best[0]
+    assert best[0] in tab.ranking.label_best.text()
+    assert fmt.kpi_value(KPI_BY_ID["ctr"], None) == fmt.EM_DASH

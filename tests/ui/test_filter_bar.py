@@ -11,17 +11,23 @@ from kpi_desktop import app as composition
 from kpi_desktop.core import format as fmt
 from kpi_desktop.core import series
 from kpi_desktop.core.kpi import KPI_BY_ID
+from kpi_desktop.core.store import Workspace
 from kpi_desktop.ui.main_window import MainWindow
 from kpi_desktop.ui.settings import Settings
 
 
 @pytest.fixture
-def loaded(qtbot, settings: Settings) -> MainWindow:
+def loaded(qtbot, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> MainWindow:
     window = composition.create_window(settings)
     qtbot.addWidget(window)
     window.show()
-    with qtbot.waitSignal(window.workspace_loaded, timeout=20_000):
-        composition.load_initial_workspace(window)
+    # Straight to set_workspace: the start-up path may ask about recovery files.
+    with qtbot.waitSignal(window.workspace_loaded):
+        window.set_workspace(Workspace.open_sample(), "Sample workspace", sample=True)
+    # A filter choice is a workspace setting, so the workspace counts as changed; the
+    # tests close or replace it without the save question (pytest-qt closes windows
+    # before fixtures finish, so this cannot wait for teardown).
+    monkeypatch.setattr(window, "_confirm_discard", lambda: True)
     return window
 
 

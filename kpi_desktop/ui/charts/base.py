@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pyqtgraph as pg
 import pyqtgraph.exporters as pg_exporters
-from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QContextMenuEvent
+from PySide6.QtCore import QPoint, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QContextMenuEvent, QPainter
+from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QFileDialog, QLabel, QMenu, QVBoxLayout, QWidget
 
 from kpi_desktop.ui import style
@@ -111,15 +112,34 @@ class ChartBase(QWidget):
         """Write the chart to `path`; the suffix (.png or .svg) picks the format."""
         kind = path.suffix.lower()
         if kind == ".svg":
-            exporter: pg_exporters.Exporter = pg_exporters.SVGExporter(self.plot_item)
+            self._export_svg(path)
         elif kind == ".png":
             exporter = pg_exporters.ImageExporter(self.plot_item)
             exporter.parameters()["width"] = EXPORT_WIDTH
+            exporter.export(str(path))
         else:
             raise ValueError(f"charts export to .png or .svg, not {kind or 'no suffix'}")
-        exporter.export(str(path))
         self.exported.emit(str(path))
         return path
+
+    def _export_svg(self, path: Path) -> None:
+        # Qt's own SVG generator: pyqtgraph's SVGExporter fails on the paths of lines
+        # with gaps (connect="finite") under Qt 6 ("not enough values to unpack").
+        source = self.plot_item.sceneBoundingRect()
+        size = source.size().toSize()
+        generator = QSvgGenerator()
+        generator.setFileName(str(path))
+        generator.setSize(size)
+        generator.setViewBox(QRect(0, 0, size.width(), size.height()))
+        generator.setTitle(self.label_title.text() or self.objectName())
+        painter = QPainter(generator)
+        try:
+            painter.fillRect(QRectF(0, 0, size.width(), size.height()), QColor(style.SURFACE))
+            self.plot_widget.scene().render(
+                painter, QRectF(0, 0, size.width(), size.height()), source
+            )
+        finally:
+            painter.end()
 
     def show_readout(self, text: str) -> None:
         self.label_readout.setText(text or " ")

@@ -1,5 +1,12 @@
-"""Table model of the Campaigns tab: one row per campaign (input fields, then KPIs) and a
+"""Table model of the Campaigns tab: one row per campaign (KPIs, then input fields) and a
 pinned Total row, over a core `KpiReport`.
+
+With a workspace attached (`set_workspace`) the input fields and the name are editable:
+`setData` validates the text (counts are whole numbers >= 0, money >= 0), then pushes a
+core command (`EditCampaignTotal`, `RevertCampaignTotal`, `RenameCampaign`) through the
+window's undo stack; a refused entry emits `edit_refused` with the reason and changes
+nothing (the tab shows the message: a model never opens a dialog). Cells that hold an
+override answer `EditedRole` True and show the imported total in their tooltip.
 
 Cells are read from column arrays cached once per report and formatted on demand by
 `core.format`, so a million-row report paints as fast as six rows. Sorting and filtering
@@ -9,9 +16,11 @@ values always sort last and the Total row stays on top.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import math
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PySide6.QtCore import (
@@ -19,13 +28,21 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    Signal,
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from kpi_desktop.core import format as fmt
 from kpi_desktop.core.kpi import KPI_BY_ID, KPIS, KpiReport
-from kpi_desktop.core.schema import FIELDS
+from kpi_desktop.core.schema import ADDITIVE_FIELDS, FIELDS, Kind
 from kpi_desktop.ui import style
+
+if TYPE_CHECKING:
+    from kpi_desktop.core.commands import Command
+    from kpi_desktop.core.store import EditRecord, Workspace
+
+#: Pushes a core command through the window's undo stack (`MainWindow.push_command`).
+CommandSink = Callable[["Command"], None]
 
 #: Input fields shown, in the order a marketer reads the funnel: bot, website, money, lift.
 INPUT_FIELDS: tuple[str, ...] = (
@@ -74,6 +91,10 @@ FIELD_HEADERS: dict[str, str] = {
 }
 
 TOTAL_LABEL = "Total"
+#: Background of a cell that holds an override: a pale yellow, always paired with italic
+#: text and a corner mark (the delegate draws it), so colour is never the only sign.
+EDITED_BACKGROUND = "#fff3c4"
+EDITED_MARK = "#b07800"
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -101,30 +122,215 @@ def _columns() -> tuple[Column, ...]:
         Column(kpi.id, "kpi", KPI_HEADERS.get(kpi.id, kpi.name), f"{kpi.name} = {kpi.formula}")
         for kpi in KPIS
     )
-    columns = [name_column, *fields, *kpis]
+    # KPIs first: a marketer sees them without scrolling; the inputs follow.
+    columns = [name_column, *kpis, *fields]
     return tuple(columns)
 
 
 COLUMNS: tuple[Column, ...] = _columns()
 COLUMN_INDEX: dict[str, int] = {c.key: i for i, c in enumerate(COLUMNS)}
 
+#: Roles shared by the editable models (campaign and daily tables).
+EDITED_ROLE = Qt.ItemDataRole.UserRole + 4  # True when the cell holds an override
+CLIPBOARD_ROLE = Qt.ItemDataRole.UserRole + 5  # plain text for Excel: 1234.5, 12.5, names
+
+_NUMBER_NOISE = re.compile(r"[\s,'\u00a0\u202f$€£¥]|[A-Z]{3}", re.IGNORECASE)
+
+
+def parse_input(field: str, text: object) -> float | None:
+    """A value typed into an input field, checked; None for a blank cell.
+
+    Counts are whole numbers >= 0, money is >= 0 (currency symbols and thousands
+    separators are ignored), study rates are percentages 0..100 (stored as fractions).
+
+    Raises:
+        ValueError: with a sentence for the user.
+    """
+    spec = FIELDS[field]
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return None
+    if isinstance(text, int | float) and not isinstance(text, bool):
+        number = float(text)
+    else:
+        raw = str(text).strip()
+        if not raw or raw == fmt.EM_DASH:
+            return None
+        cleaned = _NUMBER_NOISE.sub("", raw).removesuffix("%")
+        if re.fullmatch(r"-?\d+,\d{1,2}", raw.removesuffix("%").strip()):
+            cleaned = raw.removesuffix("%").strip().replace(",", ".")  # 12,5: a decimal comma
+        try:
+            number = float(cleaned)
+        except ValueError:
+            raise ValueError(f"{spec.label} must be a number, not “{raw}”.") from None
+        if spec.kind is Kind.RATE:
+            number /= 100
+    if not math.isfinite(number):
+        raise ValueError(f"{spec.label} must be a number.")
+    if spec.kind is Kind.COUNT:
+        if number < 0 or number != int(number):
+            raise ValueError(f"{spec.label} must be a whole number of 0 or more.")
+    elif spec.kind is Kind.MONEY:
+        if number < 0:
+            raise ValueError(f"{spec.label} must be an amount of 0 or more.")
+    elif spec.kind is Kind.RATE and not 0 <= number <= 1:
+        raise ValueError(f"{spec.label} must be a percentage from 0 to 100.")
+    return number
+
+
+def edit_text(field: str, value: float | None) -> str:
+    """A value as the editor shows it: plain digits, rates in percent, blank if missing."""
+    if value is None or math.isnan(value):
+        return ""
+    if FIELDS[field].kind is Kind.RATE:
+        value = round(value * 100, 10)
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.10g}"
+
+
+def kpi_clip(kpi_id: str, value: float | None) -> str:
+    """A KPI for the clipboard: a plain number in display units (percent for rates)."""
+    number = fmt.kpi_number(KPI_BY_ID[kpi_id], value)
+    return "" if number is None else f"{number:.10g}"
+
 
 class CampaignTableModel(QAbstractTableModel):
     """KPIs per campaign. Row 0 is the Total of the whole selection (not of the filter).
 
-    Roles: Display (formatted text), ToolTip (why a KPI is undefined, notes, formula),
-    TextAlignment (numbers right), Font/Background (Total row), Foreground (undefined),
+    Roles: Display (formatted text), Edit (plain number), ToolTip (why a KPI is
+    undefined, notes, formula, the imported value of an edited cell), TextAlignment
+    (numbers right), Font/Background (Total row, edited cells), Foreground (undefined),
     `SortRole` (native value: float, folded name, or None when undefined), `ValueRole`
     (raw value: float or None, the name for the first column), `RowKeyRole` (the row's
-    report label, e.g. its campaign key; None for the Total row).
+    report label, e.g. its campaign key; None for the Total row), `EditedRole` (the
+    cell holds an override), `ClipboardRole` (plain text for Excel).
     """
+
+    # -- editing --------------------------------------------------------------------------
+    def set_workspace(self, workspace: Workspace | None, push: CommandSink | None) -> None:
+        """Attach the workspace the report comes from and the undo stack's push."""
+        self._workspace = workspace
+        self._push = push
+        self._read_overrides()
+
+    def set_editable(self, editable: bool) -> None:
+        """Allow typing (only while the table shows every date: totals are lifetime)."""
+        if editable != self._editable:
+            self._editable = editable
+            if self.rowCount():
+                self.dataChanged.emit(
+                    self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1)
+                )
+
+    @property
+    def editable(self) -> bool:
+        return self._editable and self._workspace is not None and self._push is not None
+
+    def _read_overrides(self) -> None:
+        ws = self._workspace
+        self._overrides = {}
+        if ws is None:
+            return
+        for rec in ws.edits():
+            if rec.table == "campaigns":
+                self._overrides[(str(rec.row_key), rec.field)] = rec
+
+    def override_at(self, index: Index) -> EditRecord | None:
+        """The campaign-total override shown in a cell, or None."""
+        if not index.isValid() or index.row() == 0 or not 0 <= index.column() < len(COLUMNS):
+            return None
+        key = self._labels[int(self._order[index.row() - 1])]
+        return self._overrides.get((str(key), COLUMNS[index.column()].key))
+
+    def campaign_key_at(self, row: int) -> str | None:
+        """The campaign key of a view row (None for the Total row)."""
+        if not 1 <= row <= len(self._order):
+            return None
+        return str(self._labels[int(self._order[row - 1])])
+
+    def _cell_editable(self, row: int, column: Column) -> bool:
+        if row == 0 or not self.editable:
+            return False
+        return column.kind == "name" or column.key in ADDITIVE_FIELDS
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or not index.isValid():
+            return False
+        command = self._command_for(index, value)
+        if isinstance(command, str):
+            self.edit_refused.emit(command)
+            return False
+        if command is not None:
+            assert self._push is not None
+            self._push(command)
+        return True
+
+    def command_for(self, index: Index, value: object) -> Command | str | None:
+        """The command typing `value` into a cell makes: None when nothing changes, the
+        reason as a string when the entry is refused (used by setData and paste)."""
+        return self._command_for(index, value)
+
+    def _command_for(self, index: Index, value: object) -> Command | str | None:
+        from kpi_desktop.core import commands
+
+        column = COLUMNS[index.column()]
+        if not self._cell_editable(index.row(), column):
+            return f"{column.header.replace(chr(10), ' ')} cannot be typed into here."
+        ws = self._workspace
+        key = self.campaign_key_at(index.row())
+        assert ws is not None
+        assert key is not None
+        if column.kind == "name":
+            name = str(value or "").strip()
+            if not name:
+                return "A campaign needs a name."
+            if name == str(self._names[int(self._order[index.row() - 1])]):
+                return None
+            return commands.RenameCampaign(ws, key, name)
+        try:
+            number = parse_input(column.key, value)
+        except ValueError as exc:
+            return str(exc)
+        pinned = self._overrides.get((key, column.key))
+        if number is None:
+            return commands.RevertCampaignTotal(ws, key, column.key) if pinned else None
+        current = self._number(index.column(), int(self._order[index.row() - 1]))
+        if current is not None and math.isclose(current, number, rel_tol=1e-12, abs_tol=1e-9):
+            return None
+        return commands.EditCampaignTotal(ws, key, column.key, number)
+
+    def revert_commands(self, indexes: Iterable[Index]) -> list[Command]:
+        """Commands that put the imported totals back in the given cells."""
+        from kpi_desktop.core import commands
+
+        out: list[Command] = []
+        ws = self._workspace
+        if ws is None:
+            return out
+        for index in indexes:
+            rec = self.override_at(index)
+            if rec is not None:
+                out.append(commands.RevertCampaignTotal(ws, str(rec.row_key), rec.field))
+        return out
 
     SortRole = Qt.ItemDataRole.UserRole + 1
     ValueRole = Qt.ItemDataRole.UserRole + 2
     RowKeyRole = Qt.ItemDataRole.UserRole + 3
+    EditedRole = EDITED_ROLE
+    ClipboardRole = CLIPBOARD_ROLE
+
+    #: an entry was refused (not a number, negative, not whole…): the sentence to show.
+    edit_refused = Signal(str)
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
+        self._workspace: Workspace | None = None
+        self._push: CommandSink | None = None
+        self._editable = False
+        self._overrides: dict[tuple[str, str], EditRecord] = {}
+        self._edited_font = QFont()
+        self._edited_font.setItalic(True)
+        self._edited_brush = QBrush(QColor(EDITED_BACKGROUND))
         self._report: KpiReport | None = None
         self._currency = ""
         self._notes: Mapping[str, str] = {}
@@ -177,6 +383,7 @@ class CampaignTableModel(QAbstractTableModel):
         self._currency = currency
         self._notes = notes or {}
         self._folded = None
+        self._read_overrides()
         if report is None:
             self._labels = np.empty(0, dtype=object)
             self._names = self._labels
@@ -292,7 +499,12 @@ class CampaignTableModel(QAbstractTableModel):
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if 0 <= index.column() < len(COLUMNS) and self._cell_editable(
+            index.row(), COLUMNS[index.column()]
+        ):
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -319,6 +531,22 @@ class CampaignTableModel(QAbstractTableModel):
         source = -1 if is_total else int(self._order[row - 1])
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(column, col, source)
+        if role == Qt.ItemDataRole.EditRole:
+            if column.kind == "name":
+                return self._display(column, col, source)
+            if column.kind == "field":
+                return edit_text(column.key, self._number(col, source))
+            return None
+        if role == self.EditedRole:
+            # An int, not a bool: PySide 6.12 drops a reference to Py_True/Py_False when a
+            # bool QVariant goes back to Python, which crashes the interpreter at exit.
+            return int(not is_total and self._is_edited(column, source))
+        if role == self.ClipboardRole:
+            if column.kind == "name":
+                return self._display(column, col, source)
+            if column.kind == "kpi":
+                return kpi_clip(column.key, self._number(col, source))
+            return edit_text(column.key, self._number(col, source))
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _LEFT if column.kind == "name" else _RIGHT
         if role == self.SortRole:
@@ -334,9 +562,13 @@ class CampaignTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(column, col, source)
         if role == Qt.ItemDataRole.FontRole:
-            return self._bold if is_total else None
+            if is_total:
+                return self._bold
+            return self._edited_font if self._is_edited(column, source) else None
         if role == Qt.ItemDataRole.BackgroundRole:
-            return self._total_brush if is_total else None
+            if is_total:
+                return self._total_brush
+            return self._edited_brush if self._is_edited(column, source) else None
         if role == Qt.ItemDataRole.ForegroundRole:
             if column.kind != "name" and self._number(col, source) is None:
                 return self._undefined_brush
@@ -344,6 +576,13 @@ class CampaignTableModel(QAbstractTableModel):
         return None
 
     # -- cells -------------------------------------------------------------------------------
+    def _is_edited(self, column: Column, source: int) -> bool:
+        return (
+            bool(self._overrides)
+            and column.kind == "field"
+            and (str(self._labels[source]), column.key) in self._overrides
+        )
+
     def _number(self, col: int, source: int) -> float | None:
         if source < 0:
             value = float(self._total[col])
@@ -367,7 +606,16 @@ class CampaignTableModel(QAbstractTableModel):
                 return "All campaigns in the period (not only the rows the filter shows)"
             return self._notes.get(str(self._labels[source])) or None
         if column.kind == "field":
-            return column.tooltip
+            rec = (
+                None if source < 0 else self._overrides.get((str(self._labels[source]), column.key))
+            )
+            if rec is None:
+                return column.tooltip
+            imported = fmt.field_value(column.key, rec.old_value, self._currency)
+            return (
+                f"Edited total over all dates (imported: {imported}).\n"
+                "Right-click › Revert to imported to put the imported value back."
+            )
         kpi = KPI_BY_ID[column.key]
         assert self._report is not None
         label: object = "total" if source < 0 else self._labels[source]

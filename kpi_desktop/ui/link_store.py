@@ -1,0 +1,172 @@
+"""`WorkspaceLinkStore`: the UTM builder's `LinkStore` over the open workspace.
+
+Links go to the workspace's link history; the naming convention, presets and the
+source/medium/channel aliases are workspace settings (JSON); a campaign alias is an
+`AddAlias` command through the window's undo stack, since it changes the data.
+The store follows the window's current workspace (it is asked through a callable).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from kpi_desktop.core.schema import campaign_key
+from kpi_desktop.core.utm import PRESETS, LinkRecord, NamingConvention, Preset
+
+if TYPE_CHECKING:
+    from kpi_desktop.core.store import Workspace
+
+CONVENTION_SETTING = "utm.naming_convention"
+PRESETS_SETTING = "utm.presets"
+ALIASES_SETTING = "utm.aliases"
+
+
+class WorkspaceLinkStore:
+    """`core.utm.LinkStore` over `workspace()`; `push` runs a core command undoably.
+
+    Args:
+        workspace: returns the open workspace (None before one is open).
+        push: the window's `push_command`; without it campaign aliases apply directly.
+        changed: called after a change that bypasses the undo stack (links, settings),
+            so that autosave notices it.
+    """
+
+    def __init__(
+        self,
+        workspace: Callable[[], Workspace | None],
+        push: Callable[[Any], None] | None = None,
+        changed: Callable[[], object] | None = None,
+    ) -> None:
+        self._workspace = workspace
+        self._push = push
+        self._changed = changed
+
+    def _ws(self) -> Workspace | None:
+        return self._workspace()
+
+    def _notify(self) -> None:
+        if self._changed is not None:
+            self._changed()
+
+    # -- links ----------------------------------------------------------------------------
+    def add_link(self, record: LinkRecord) -> None:
+        ws = self._ws()
+        if ws is None:
+            return
+        params = {**record.params.to_dict(), "base_url": record.base_url}
+        params["created"] = record.created.isoformat()
+        ws.add_link(record.url, params, record.label)
+        self._notify()
+
+    def links(self) -> list[LinkRecord]:
+        """Oldest first, like `MemoryLinkStore` (the builder shows them newest first)."""
+        ws = self._ws()
+        if ws is None:
+            return []
+        frame = ws.links()
+        out = []
+        for row in reversed(frame.to_dict("records")):
+            data = {k: v for k, v in row.items() if not _blank(v)}
+            data["label"] = data.get("note", "")
+            data["created"] = _local(data.get("created"))
+            try:
+                out.append(LinkRecord.from_dict(data))
+            except (KeyError, ValueError):
+                continue  # a damaged history row is skipped, not fatal
+        return out
+
+    def campaign_names(self) -> list[str]:
+        ws = self._ws()
+        if ws is None:
+            return []
+        return [str(n) for n in ws.campaigns()["display_name"]]
+
+    # -- settings -------------------------------------------------------------------------
+    def naming_convention(self) -> NamingConvention:
+        ws = self._ws()
+        saved = None if ws is None else ws.get_setting(CONVENTION_SETTING)
+        if isinstance(saved, dict):
+            try:
+                return NamingConvention.from_dict(saved)
+            except (TypeError, ValueError, KeyError):
+                pass  # an unreadable setting falls back to the default convention
+        return NamingConvention()
+
+    def set_naming_convention(self, convention: NamingConvention) -> None:
+        ws = self._ws()
+        if ws is not None:
+            ws.set_setting(CONVENTION_SETTING, json.loads(convention.to_json()))
+            self._notify()
+
+    def presets(self) -> list[Preset]:
+        ws = self._ws()
+        saved = None if ws is None else ws.get_setting(PRESETS_SETTING)
+        if isinstance(saved, list):
+            try:
+                return [Preset.from_dict(p) for p in saved]
+            except (TypeError, ValueError, KeyError):
+                pass  # unreadable: the built-in presets
+        return list(PRESETS)
+
+    def save_presets(self, presets: Sequence[Preset]) -> None:
+        ws = self._ws()
+        if ws is not None:
+            ws.set_setting(PRESETS_SETTING, [p.to_dict() for p in presets])
+            self._notify()
+
+    # -- aliases and data -----------------------------------------------------------------
+    def add_alias(self, kind: str, from_value: str, to_value: str) -> None:
+        ws = self._ws()
+        if ws is None:
+            return
+        if kind == "campaign":
+            from kpi_desktop.core.commands import AddAlias
+
+            command = AddAlias(ws, campaign_key(from_value), campaign_key(to_value))
+            if self._push is not None:
+                self._push(command)
+            else:
+                command.do(ws)
+            return
+        saved = ws.get_setting(ALIASES_SETTING) or {}
+        aliases = {k: dict(v) for k, v in saved.items()} if isinstance(saved, dict) else {}
+        aliases.setdefault(kind, {})[from_value] = to_value
+        ws.set_setting(ALIASES_SETTING, aliases)
+        self._notify()
+
+    def aliases(self) -> dict[str, dict[str, str]]:
+        ws = self._ws()
+        if ws is None:
+            return {}
+        saved = ws.get_setting(ALIASES_SETTING) or {}
+        out = {str(k): dict(v) for k, v in saved.items()} if isinstance(saved, dict) else {}
+        campaigns = ws.aliases()
+        if campaigns:
+            out["campaign"] = {**out.get("campaign", {}), **campaigns}
+        return out
+
+    def facts(self) -> pd.DataFrame:
+        ws = self._ws()
+        return pd.DataFrame() if ws is None else ws.facts()
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
+
+
+def _local(value: object) -> str | None:
+    """An ISO time as naive local time (the builder's records are naive)."""
+    if not value:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    if when.tzinfo is not None:
+        when = when.astimezone().replace(tzinfo=None)
+    return when.isoformat()
