@@ -15,6 +15,7 @@ HERE = Path(__file__).parent
 SCRIPTS = (
     "bench_kpi.py",
     "bench_import.py",
+    "bench_import_ui.py",
     "bench_store.py",
     "bench_table.py",
     "bench_charts.py",

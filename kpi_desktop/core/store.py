@@ -1108,12 +1108,20 @@ class Workspace:
         """A workspace setting (JSON value), or `default`."""
         return self._settings.get(key, default)
 
-    def set_setting(self, key: str, value: Any) -> None:
-        """Store a JSON-serialisable workspace setting."""
+    def set_setting(self, key: str, value: Any, *, view_state: bool = False) -> None:
+        """Store a JSON-serialisable workspace setting.
+
+        `view_state` settings (the filter a user last looked at) are saved with the
+        workspace but do not by themselves make it "modified": closing after merely
+        looking at another period must not ask to save.
+        """
         text = json.dumps(value)
+        was_dirty = self.dirty
         with self._tx() as db:
             db.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, text))
             self._settings[key] = json.loads(text)
+        if view_state:
+            self.dirty = was_dirty
 
     # -- edits ----------------------------------------------------------------------------
     def row_key(self, row_id: int) -> RowKey:

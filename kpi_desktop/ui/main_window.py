@@ -451,7 +451,7 @@ class MainWindow(QMainWindow):
 
         if self.workspace is None:
             return
-        self.workspace.set_setting(series.FILTER_SETTING, selection.to_json())
+        self.workspace.set_setting(series.FILTER_SETTING, selection.to_json(), view_state=True)
         self.refresh()
 
     def push_command(self, command: CoreCommand) -> None:

@@ -783,3 +783,15 @@ def test_add_imports_replaces_same_files_and_warnings_say_what_matters(ws):
     ]
     assert ws.add_imports([again], replace_same=False).sources == ("s3",)
     assert len(ws.facts()) == 7
+
+
+def test_view_state_settings_do_not_make_the_workspace_modified(tmp_path):
+    ws = Workspace.new()
+    ws.save(tmp_path / "w.kpidesk")
+    assert not ws.dirty
+    ws.set_setting("filter", {"preset": "last_7"}, view_state=True)
+    assert not ws.dirty
+    ws.set_setting("annotations", [{"date": "2026-11-01", "text": "TV spot"}])
+    assert ws.dirty
+    ws.save()
+    assert Workspace.open(tmp_path / "w.kpidesk").get_setting("filter") == {"preset": "last_7"}

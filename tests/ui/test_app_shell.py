@@ -140,9 +140,15 @@ def test_screenshots_writes_a_png_per_tab_and_dialog(qapp, tmp_path: Path, capsy
     names = sorted(p.name for p in out.glob("*.png"))
     assert names == [
         "dialog_about.png",
+        "dialog_currency.png",
+        "dialog_export.png",
+        "dialog_import.png",
         "dialog_shortcuts.png",
+        "dialog_targets.png",
         "tab_campaigns.png",
+        "tab_charts.png",
         "tab_dashboard.png",
+        "tab_utm.png",
     ]
     image = QImage(str(out / "tab_dashboard.png"))
     assert (image.width(), image.height()) == (1366, 860)

@@ -174,3 +174,36 @@ def test_works_without_a_campaign_column() -> None:
     assert ctr.data() == fmt.EM_DASH
     assert "users is 0" in ctr.data(Qt.ItemDataRole.ToolTipRole)
     assert not math.isnan(model.index(2, model.column_of("ctr")).data(model.SortRole))
+
+
+def test_editable_model_passes_qt_checks_and_refuses_bad_entries(qtmodeltester, qtbot) -> None:
+    ws = Workspace.open_sample()
+    pushed: list[object] = []
+    model = CampaignTableModel()
+    model.set_workspace(ws, pushed.append)
+    model.set_editable(True)
+    model.set_report(ws.report("campaign"), "USD")
+    qtmodeltester.check(model)
+    spend = model.index(1, model.column_of("spend"))
+    assert spend.flags() & Qt.ItemFlag.ItemIsEditable
+    assert not model.index(1, model.column_of("roas")).flags() & Qt.ItemFlag.ItemIsEditable
+    assert not model.index(0, model.column_of("spend")).flags() & Qt.ItemFlag.ItemIsEditable
+    with qtbot.waitSignal(model.edit_refused) as refused:
+        assert not model.setData(spend, "-3")
+    assert "0 or more" in refused.args[0]
+    assert pushed == []
+    assert model.setData(spend, "$1,250")
+    assert pushed[0].text.startswith("Edit spend of")
+
+
+def test_daily_model_passes_qt_checks(qtmodeltester) -> None:
+    from kpi_desktop.ui.models.daily_model import DailyModel
+
+    ws = Workspace.open_sample()
+    model = DailyModel(ws, "loyalty_club", lambda command: command.do(ws))
+    qtmodeltester.check(model)
+    users = model.index(0, model.column_of("users"))
+    assert model.setData(users, "12")
+    model.reload()
+    assert model.index(0, model.column_of("users")).data(model.EditedRole)
+    qtmodeltester.check(model)

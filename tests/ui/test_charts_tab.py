@@ -60,12 +60,10 @@ def test_lines_are_the_core_series(shown: tuple[ChartsTab, series.DataView]) -> 
     tab.combo_chart_freq.setCurrentIndex(tab.combo_chart_freq.findData("D"))
     tab.combo_chart_metric.setCurrentIndex(tab.combo_chart_metric.findData("ctr"))
     facts = view.workspace.facts()
-    expected = analysis.time_series(
-        facts[facts["date"] >= "2026-10-28"], "ctr", "D", by="campaign"
-    )
+    expected = analysis.time_series(facts[facts["date"] >= "2026-10-28"], "ctr", "D", by="campaign")
     chart = tab.plot_time_series
     assert chart.visible_series() == list(expected.columns)
-    x, y = chart.curves[0].getOriginalDataset()
+    _, y = chart.curves[0].getOriginalDataset()
     np.testing.assert_allclose(y, expected.iloc[:, 0].to_numpy() * 100)
     assert chart.plot_item.getAxis("left").labelText == "Chatbot CTR to website (%)"
     assert chart.target_line.isVisible()

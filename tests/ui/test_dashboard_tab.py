@@ -78,9 +78,7 @@ def test_says_how_users_were_counted(qtbot, tab: DashboardTab, sample: Workspace
     assert tab.frame_sample.isVisible()
 
 
-def test_with_a_data_view_cards_show_change_sparkline_and_status(
-    qtbot, tab: DashboardTab
-) -> None:
+def test_with_a_data_view_cards_show_change_sparkline_and_status(qtbot, tab: DashboardTab) -> None:
     ws = Workspace.open_sample()
     view = series.DataView(ws)
     selection = series.FilterSelection("last_30")

@@ -47,7 +47,8 @@ def test_names_and_default_period(loaded: MainWindow) -> None:
 
 def test_choosing_a_preset_refreshes_cards_from_the_core(qtbot, loaded: MainWindow) -> None:
     bar, ws = loaded.filter_bar, loaded.workspace
-    assert bar is not None and ws is not None
+    assert bar is not None
+    assert ws is not None
     with qtbot.waitSignal(loaded.report_refreshed):
         bar.combo_period.setCurrentIndex(bar.combo_period.findData("last_7"))
     expected = ws.report(None, start="2026-11-20", end="2026-11-26").total
@@ -60,7 +61,8 @@ def test_choosing_a_preset_refreshes_cards_from_the_core(qtbot, loaded: MainWind
 
 def test_custom_dates_switch_the_preset(qtbot, loaded: MainWindow) -> None:
     bar, ws = loaded.filter_bar, loaded.workspace
-    assert bar is not None and ws is not None
+    assert bar is not None
+    assert ws is not None
     with qtbot.waitSignal(bar.selection_changed):
         bar.date_from.setDate(QDate(2026, 9, 1))
     assert bar.combo_period.currentData() == "custom"
@@ -73,7 +75,8 @@ def test_custom_dates_switch_the_preset(qtbot, loaded: MainWindow) -> None:
 
 def test_unticking_a_campaign_filters_every_tab(qtbot, loaded: MainWindow) -> None:
     bar, ws = loaded.filter_bar, loaded.workspace
-    assert bar is not None and ws is not None
+    assert bar is not None
+    assert ws is not None
     item = bar.list_campaigns.item(0)
     key = item.data(Qt.ItemDataRole.UserRole)
     with qtbot.waitSignal(loaded.report_refreshed):
@@ -90,7 +93,8 @@ def test_unticking_a_campaign_filters_every_tab(qtbot, loaded: MainWindow) -> No
 
 def test_the_choice_is_restored_with_the_workspace(qtbot, loaded: MainWindow, tmp_path) -> None:
     bar, ws = loaded.filter_bar, loaded.workspace
-    assert bar is not None and ws is not None
+    assert bar is not None
+    assert ws is not None
     with qtbot.waitSignal(loaded.report_refreshed):
         bar.combo_period.setCurrentIndex(bar.combo_period.findData("last_month"))
     path = tmp_path / "kept.kpidesk"

@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 
 from kpi_desktop.core.io.parse import parse_date_text
 from kpi_desktop.core.io.presets import PRESETS, SYNONYMS, canonical_target, normalize_header
+from kpi_desktop.core.io.readers import Merge
 
 _NUMBER = re.compile(r"^[\s$€£¥₹+\-(]*[\d.,\s\u00a0]+%?[\s)]*[A-Z€$£]{0,3}$")
 _DATEISH = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}([ T]\d{1,2}:\d{2}(:\d{2})?)?$|^\d{8}$")
@@ -90,6 +91,47 @@ def find_header(rows: Sequence[Sequence[object]]) -> HeaderGuess | None:
             best = key
             chosen = HeaderGuess(i, {j: str(row[j]).strip() for j in filled}, known)
     return chosen
+
+
+def join_group_labels(
+    guess: HeaderGuess,
+    rows: Sequence[Sequence[object]],
+    row_numbers: Sequence[int],
+    merges: Sequence[Merge],
+) -> HeaderGuess:
+    """Two header rows read as one: a group label merged across some of the columns in
+    the row just above the header (`Messenger` over `Users` and `Clicks`) is put before
+    each label under it (`Messenger Users`, `Messenger Clicks`).
+
+    A label merged over the whole width of the table is a title, not a group, and cells
+    merged down both rows (`Date` over two rows) already read the same in each.
+    """
+    if guess.index == 0 or not merges or not guess.columns:
+        return guess
+    header_row = row_numbers[guess.index]
+    upper = rows[guess.index - 1]
+    if row_numbers[guess.index - 1] != header_row - 1:
+        return guess
+    left, right = min(guess.columns), max(guess.columns)
+    columns = dict(guess.columns)
+    for merge in merges:
+        if merge.first_row != header_row - 1 or merge.last_row != header_row - 1:
+            continue
+        if merge.last_col <= merge.first_col or merge.first_col >= len(upper):
+            continue
+        if merge.first_col <= left and merge.last_col >= right:
+            continue
+        label = upper[merge.first_col]
+        group = str(label).strip() if label is not None else ""
+        if not group:
+            continue
+        for column in range(merge.first_col, merge.last_col + 1):
+            below = columns.get(column)
+            if below and below.casefold() != group.casefold():
+                columns[column] = f"{group} {below}"
+    if columns == guess.columns:
+        return guess
+    return HeaderGuess(guess.index, columns, guess.known)
 
 
 _RANGE = re.compile(

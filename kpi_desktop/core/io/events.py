@@ -144,16 +144,25 @@ def _codes(column: pa.Array | None, n: int) -> tuple[np.ndarray, np.ndarray]:
         return np.zeros(n, dtype=np.int64), np.array([""], dtype=object)
     text = column if pa.types.is_string(column.type) else column.cast(pa.string())
     encoded = pc.dictionary_encode(text)
-    raw = [v.strip() if isinstance(v, str) else "" for v in encoded.dictionary.to_pylist()]
-    remap, values = pd.factorize(pd.Series([*raw, ""], dtype=object))
-    values = np.asarray(values, dtype=object)
-    codes = encoded.indices.fill_null(len(raw)).to_numpy(zero_copy_only=False)
+    dictionary = encoded.dictionary
+    # Trimming and re-encoding the distinct texts stays in Arrow kernels, which release
+    # the GIL: a million user ids never become Python strings before they are distinct.
+    trimmed = pa.concat_arrays(
+        [pc.utf8_trim_whitespace(dictionary.cast(pa.string())), pa.array([""], pa.string())]
+    )
+    merged = pc.dictionary_encode(trimmed)
+    remap = merged.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    values = np.asarray(merged.dictionary.to_numpy(zero_copy_only=False), dtype=object)
+    codes = encoded.indices.fill_null(len(dictionary)).to_numpy(zero_copy_only=False)
     return remap[codes.astype(np.int64)], values
 
 
 def user_codes(values: np.ndarray) -> np.ndarray:
     """Stable int64 codes of user id texts (a 64-bit hash of each distinct id)."""
-    hashed = pd.util.hash_array(values.astype(object), categorize=False)
+    values = values.astype(object)
+    hashed = np.empty(len(values), dtype=np.uint64)
+    for chunk in _chunks(len(values)):  # one C call per chunk lets the UI thread in
+        hashed[chunk] = pd.util.hash_array(values[chunk], categorize=False)
     return hashed.view(np.int64)
 
 
@@ -177,7 +186,7 @@ def aggregate_events(
     problems: list[Problem] = []
     times = parse_date(columns.time)
     user_idx, user_values = _codes(columns.user, n)
-    has_user = user_values[user_idx] != ""
+    has_user = user_idx != _code_of(user_values, "")
     has_time = ~np.isnat(times.values)
     _report(
         problems,
@@ -274,21 +283,36 @@ def aggregate_events(
         }
     )
     codes = user_codes(user_values)
-    # Series built with dtype=object: pandas would otherwise convert each text column to
-    # its string dtype, which costs more than the whole aggregation on a million rows.
+    # The text columns are filled into one object block chunk by chunk: pandas would
+    # otherwise stack separate columns into that block in one GIL-holding copy, a stall
+    # of the UI thread on a million rows (and convert them to its str dtype first).
+    texts = np.empty((4, len(pairs)), dtype=object)
+    key_array = np.asarray(key_values, dtype=object)
+    for chunk in _chunks(len(pairs)):
+        group_of = pair_group[chunk]
+        texts[0, chunk] = source_id
+        texts[1, chunk] = key_array[g_key[group_of]]
+        texts[2, chunk] = chan_values[g_chan[group_of]]
+        texts[3, chunk] = var_values[g_var[group_of]]
     events = pd.DataFrame(
-        {
-            "user": pd.Series(codes[pair_user], dtype=np.int64),
-            "source_id": pd.Series(np.full(len(pairs), source_id, dtype=object), dtype=object),
-            "date": pd.Series(dates[pair_group]),
-            "campaign_key": pd.Series(
-                np.asarray(key_values, dtype=object)[g_key[pair_group]], dtype=object
-            ),
-            "channel": pd.Series(chan_values[g_chan[pair_group]], dtype=object),
-            "variant": pd.Series(var_values[g_var[pair_group]], dtype=object),
-        }
+        texts.T,
+        columns=["source_id", "campaign_key", "channel", "variant"],
+        dtype=object,
+        copy=False,
     )
+    events.insert(0, "user", pd.Series(codes[pair_user], dtype=np.int64))
+    events.insert(2, "date", pd.Series(dates[pair_group]))
     return facts, events, problems
+
+
+def _chunks(n: int, size: int = 1 << 16) -> list[slice]:
+    """Slices of `size` rows: between two chunks another thread (the UI) can run."""
+    return [slice(start, min(start + size, n)) for start in range(0, n, size)]
+
+
+def _code_of(values: np.ndarray, text: str) -> int:
+    found = np.flatnonzero(values == text)
+    return int(found[0]) if len(found) else -1
 
 
 def _decode(groups: np.ndarray, sizes: list[int]) -> tuple[np.ndarray, ...]:

@@ -12,9 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +44,7 @@ from kpi_desktop.core.io.readers import (
     TextFile,
     Workbook,
     check_zip,
+    fill_merged,
     read_head_bytes,
     sniff_kind,
 )
@@ -64,6 +65,10 @@ PROBLEMS_PER_COLUMN = 100
 _TEXT_TARGETS = {name for name, f in FIELDS.items() if f.kind in (Kind.DIMENSION, Kind.TEXT)}
 _STRING_TARGETS = _TEXT_TARGETS | {CAMPAIGN_ID, CURRENCY, USER, EVENT}
 _DIMENSION_TARGETS = ("campaign", CAMPAIGN_ID, "date", "channel", "variant", "source_medium")
+#: Columns whose cells merged down several rows belong to each of those rows.
+_FILL_DOWN_TARGETS = frozenset(
+    {*_DIMENSION_TARGETS, DATE_START, DATE_END, CURRENCY, "currency", TIME, USER}
+)
 
 
 @dataclass
@@ -158,6 +163,8 @@ def _plan(source: Workbook | TextFile, sheet: str, options: ImportOptions) -> _P
         guess = detect.find_header(head.rows)
     if guess is None:
         return None
+    if isinstance(source, Workbook):
+        guess = detect.join_group_labels(guess, head.rows, head.row_numbers, source.merges(sheet))
     signature = layout_signature(guess.columns)
     user_mapping = options.mapping
     if options.layout_signature is not None and options.layout_signature != signature:
@@ -218,7 +225,9 @@ def import_file(
         # Hashing runs beside the parse: hashlib and calamine both release the GIL.
         digest = pool.submit(_sha256, file)
         source: Workbook | TextFile = (
-            TextFile(file, head_bytes) if kind == "csv" else Workbook(file, kind)
+            TextFile(file, head_bytes)
+            if kind == "csv"
+            else Workbook(file, kind, options.max_uncompressed_bytes)
         )
         sheets = list(source.sheets)
         check(progress, 0.05, "Looking for the table")
@@ -238,19 +247,9 @@ def import_file(
         if not plan.has_rows_below and plan.head.estimated_rows <= plan.header_row:
             raise FileUnreadable(f"“{file.name}” has column headers but no data rows.", str(file))
         check(progress, 0.1, "Reading")
-        result = _import_plan(source, plan, options, progress, file)
+        result = _import_plan(source, plan, options, progress, file, digest.result)
         result.sheets = sheets
         result.sha256 = digest.result()
-        if not result.source_id:
-            result.source_id = f"{result.preset}:{result.sha256[:12]}"
-            # Object Series: assigning a bare str would turn the column into pandas' str dtype.
-            result.facts["source_id"] = pd.Series(
-                np.full(len(result.facts), result.source_id, dtype=object), dtype=object
-            )
-            if result.events is not None:
-                result.events["source_id"] = pd.Series(
-                    np.full(len(result.events), result.source_id, dtype=object), dtype=object
-                )
     check(progress, 1.0, "Imported")
     return result
 
@@ -306,6 +305,7 @@ def _import_plan(
     options: ImportOptions,
     progress: Progress,
     file: Path,
+    sha256: Callable[[], str],
 ) -> ImportResult:
     layout = plan.layout
     preset = layout.preset
@@ -321,6 +321,12 @@ def _import_plan(
         else types[first_column]
     )
     table = _read(source, plan, types)
+    # The file's hash (computed beside the read) names the source unless the caller did;
+    # known now, it is stamped once as the rows are built.
+    options = replace(options, source_id=options.source_id or f"{layout.preset_id}:{sha256()[:12]}")
+    if isinstance(source, Workbook):
+        fill = [i for i, t in targets.items() if t in _FILL_DOWN_TARGETS]
+        table = fill_merged(table, source.merges(plan.sheet), fill)
     check(progress, 0.7, "Parsing")
     collect = _Collector(plan.sheet if isinstance(source, Workbook) else "")
     by_target = {t: i for i, t in targets.items()}

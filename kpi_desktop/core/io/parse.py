@@ -138,13 +138,15 @@ def parse_text(column: pa.Array | pa.ChunkedArray) -> np.ndarray:
     Cells that look like formulas (`=`, `+`, `-`, `@`) stay plain text: nothing is
     evaluated. Long numeric IDs stay exact because they are never read as numbers here.
     """
-    text = _texts(column)
-    encoded = (
-        pc.dictionary_encode(text).combine_chunks()
-        if isinstance(text, pa.ChunkedArray)
-        else pc.dictionary_encode(text)
-    )
-    uniques = np.array([*encoded.dictionary.to_pylist(), ""], dtype=object)
+    column = _as_array(column)
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        # Text repeats (campaigns, channels): trim the distinct values, not every cell.
+        encoded = pc.dictionary_encode(column.cast(pa.string()))
+        dictionary = pc.utf8_trim_whitespace(encoded.dictionary)
+    else:
+        encoded = pc.dictionary_encode(_texts(column))
+        dictionary = encoded.dictionary
+    uniques = np.array([*dictionary.to_pylist(), ""], dtype=object)
     indices = encoded.indices.fill_null(len(uniques) - 1).to_numpy(zero_copy_only=False)
     return uniques[indices]
 

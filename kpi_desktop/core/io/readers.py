@@ -2,7 +2,8 @@
 
 Workbooks (.xlsx/.xlsm/.xls/.ods) are read with fastexcel (Rust calamine to Arrow), which
 returns cached formula values and never evaluates formulas or follows external links;
-openpyxl is only a fallback. Text files (.csv/.tsv/.txt) are decoded and sniffed here and
+openpyxl (read-only, cached values, no external links) is the fallback for .xlsx/.xlsm files
+that calamine cannot read. Text files (.csv/.tsv/.txt) are decoded and sniffed here and
 read with pyarrow's CSV reader. Every reader offers two steps: a cheap `head` of raw rows
 for header detection and preview, then one `read` of the chosen columns below the header.
 """
@@ -15,8 +16,9 @@ import datetime as dt
 import html
 import io
 import re
+import warnings
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -34,6 +36,9 @@ HEAD_ROWS = 60
 MAX_UNCOMPRESSED = 1 << 30
 #: A member this much bigger than its compressed size is a bomb, not a spreadsheet.
 MAX_RATIO = 1000
+#: Sheets up to this much XML are scanned for merged cells (which Excel writes after all
+#: rows); hand-made sheets that merge cells are small, big exports never merge.
+MERGE_SCAN_BYTES = 16 << 20
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
@@ -61,6 +66,16 @@ class Head:
     @property
     def width(self) -> int:
         return max((len(r) for r in self.rows), default=0)
+
+
+@dataclass(frozen=True)
+class Merge:
+    """A merged cell range: 1-based rows, 0-based columns, both ends included."""
+
+    first_row: int
+    first_col: int
+    last_row: int
+    last_col: int
 
 
 @dataclass
@@ -171,46 +186,88 @@ def _unreadable(path: Path, exc: BaseException) -> FileUnreadable:
 
 
 class Workbook:
-    """A workbook opened with fastexcel; `.xlsx` heads are peeked from the XML stream."""
+    """A workbook opened with fastexcel; `.xlsx` heads are peeked from the XML stream.
 
-    def __init__(self, path: Path, kind: Kind) -> None:
+    An .xlsx/.xlsm that calamine cannot open or load (some unusual writer's output) is
+    read with openpyxl instead, after the same zip size check.
+    """
+
+    def __init__(self, path: Path, kind: Kind, max_uncompressed: int = MAX_UNCOMPRESSED) -> None:
         import fastexcel
 
         self.path = path
         self.kind = kind
+        self._max_uncompressed = max_uncompressed
+        self._fallback: _OpenpyxlBook | None = None
+        self._reader: fastexcel.ExcelReader | None = None
         try:
             self._reader = fastexcel.read_excel(str(path))
             self.sheets: list[str] = list(self._reader.sheet_names)
         except Exception as exc:  # fastexcel raises its own types and pyo3 panics
-            raise _unreadable(path, exc) from exc
+            self.sheets = self._fall_back(exc).sheets
         if not self.sheets:
             raise FileUnreadable(f"“{path.name}” has no sheets.", str(path))
         self._peek: _XlsxPeek | None = None
+        self._merges: dict[str, list[Merge]] = {}
         if kind == "xlsx":
             try:
                 self._peek = _XlsxPeek(path)
             except (KeyError, ET.ParseError, zipfile.BadZipFile, OSError, ValueError):
-                self._peek = None  # fastexcel opened it; peek through fastexcel instead
+                self._peek = None  # the workbook opened; peek through the reader instead
+
+    def _fall_back(self, exc: BaseException) -> _OpenpyxlBook:
+        """Switch to openpyxl after calamine failed on an .xlsx, or raise the clear error."""
+        if self._fallback is not None:
+            return self._fallback
+        if self.kind != "xlsx" or "password" in str(exc).lower():
+            raise _unreadable(self.path, exc) from exc
+        check_zip(self.path, self._max_uncompressed)
+        try:
+            self._fallback = _OpenpyxlBook(self.path)
+        except Exception as second:  # openpyxl raises many types on a broken file
+            raise _unreadable(self.path, exc) from second
+        return self._fallback
+
+    def merges(self, sheet: str) -> list[Merge]:
+        """Merged ranges of `sheet` (.xlsx only, and only for sheets of hand-made size)."""
+        if sheet not in self._merges:
+            found: list[Merge] = []
+            if self._peek is not None and sheet in self._peek.sheet_paths:
+                with contextlib.suppress(KeyError, zipfile.BadZipFile, OSError, ValueError):
+                    found = self._peek.merges(sheet)
+            self._merges[sheet] = found
+        return self._merges[sheet]
 
     def head(self, sheet: str, n: int = HEAD_ROWS) -> Head:
-        """The first `n` rows of `sheet` from row 1, as Python values."""
+        """The first `n` rows of `sheet` from row 1, as Python values.
+
+        A cell merged down several rows shows its value in each of them (a header merged
+        over two header rows, a campaign merged down its days); across columns the value
+        stays in the first cell only, so a title merged over the table is not a header.
+        """
+        return _fill_head(self._head(sheet, n), self.merges(sheet))
+
+    def _head(self, sheet: str, n: int) -> Head:
         if self._peek is not None and sheet in self._peek.sheet_paths:
             return self._peek.head(sheet, n)
-        try:
-            loaded = self._reader.load_sheet(
-                sheet, header_row=None, skip_rows=0, n_rows=n, dtypes="string"
-            )
-            batch = loaded.to_arrow()
-            total = loaded.total_height
-            indices = [c.absolute_index for c in loaded.selected_columns]
-        except Exception as exc:
-            raise _unreadable(self.path, exc) from exc
-        width = max(indices, default=-1) + 1
-        rows: list[list[object]] = [[None] * width for _ in range(batch.num_rows)]
-        for col, index in zip(batch.columns, indices, strict=True):
-            for r, value in enumerate(col.to_pylist()):
-                rows[r][index] = value
-        return Head(rows, list(range(1, len(rows) + 1)), total)
+        if self._reader is not None and self._fallback is None:
+            try:
+                loaded = self._reader.load_sheet(
+                    sheet, header_row=None, skip_rows=0, n_rows=n, dtypes="string"
+                )
+                batch = loaded.to_arrow()
+                total = loaded.total_height
+                indices = [c.absolute_index for c in loaded.selected_columns]
+            except Exception as exc:
+                return self._fall_back(exc).head(sheet, n)
+            width = max(indices, default=-1) + 1
+            rows: list[list[object]] = [[None] * width for _ in range(batch.num_rows)]
+            for col, index in zip(batch.columns, indices, strict=True):
+                for r, value in enumerate(col.to_pylist()):
+                    rows[r][index] = value
+            return Head(rows, list(range(1, len(rows) + 1)), total)
+        assert self._fallback is not None
+        return self._fallback.head(sheet, n)
 
     def read(
         self, sheet: str, skip: int, columns: dict[int, ColumnType], n_rows: int | None = None
@@ -218,6 +275,9 @@ class Workbook:
         """Read `columns` (absolute index -> type) from row `skip + 1` on, in one pass."""
         if not columns:
             return Table({}, np.zeros(0, dtype=np.int64))
+        if self._reader is None or self._fallback is not None:
+            assert self._fallback is not None
+            return self._fallback.read(sheet, skip, columns, n_rows)
         wanted = sorted(columns)
         dtypes = {i: "string" for i, kind in columns.items() if kind == "string"}
         try:
@@ -236,9 +296,158 @@ class Workbook:
         except Exception as exc:
             if "out of range" in str(exc).lower() or "not found" in str(exc).lower():
                 return Table({}, np.zeros(0, dtype=np.int64))
-            raise _unreadable(self.path, exc) from exc
+            return self._fall_back(exc).read(sheet, skip, columns, n_rows)
         out = dict(zip(wanted, batch.columns, strict=True))
         return Table(out, np.arange(skip + 1, skip + 1 + batch.num_rows, dtype=np.int64))
+
+
+def _fill_head(head: Head, merges: Sequence[Merge]) -> Head:
+    vertical = [m for m in merges if m.last_row > m.first_row]
+    if not vertical:
+        return head
+    position = {number: i for i, number in enumerate(head.row_numbers)}
+    rows = [list(row) for row in head.rows]
+    for merge in vertical:
+        top = position.get(merge.first_row)
+        if top is None or merge.first_col >= len(rows[top]):
+            continue
+        value = rows[top][merge.first_col]
+        for number in range(merge.first_row + 1, merge.last_row + 1):
+            i = position.get(number)
+            if i is None:
+                continue
+            row = rows[i]
+            if len(row) <= merge.first_col:
+                row.extend([None] * (merge.first_col + 1 - len(row)))
+            if row[merge.first_col] in (None, ""):
+                row[merge.first_col] = value
+    return Head(rows, head.row_numbers, head.estimated_rows)
+
+
+def fill_merged(table: Table, merges: Sequence[Merge], columns: Sequence[int]) -> Table:
+    """Give every cell under a merged range in `columns` the value of its top cell.
+
+    A campaign (or date) merged down its rows holds its value only in the first cell;
+    the rows below belong to it. Workbook tables have one row per sheet row from the
+    first, so a sheet row maps to a position by subtraction.
+    """
+    n = table.num_rows
+    if not n or not merges:
+        return table
+    first = int(table.row_numbers[0])
+    out = dict(table.columns)
+    for column in columns:
+        if column not in out:
+            continue
+        index: np.ndarray | None = None
+        for merge in merges:
+            if merge.first_col != column or merge.last_row <= merge.first_row:
+                continue
+            top = merge.first_row - first
+            if not 0 <= top < n - 1:
+                continue
+            if index is None:
+                index = np.arange(n)
+            index[top + 1 : min(merge.last_row - first, n - 1) + 1] = top
+        if index is not None:
+            out[column] = out[column].take(pa.array(index))
+    return Table(out, table.row_numbers, table.skipped)
+
+
+class _OpenpyxlBook:
+    """The fallback reader: openpyxl in read-only mode with cached values only.
+
+    `data_only=True` returns the value Excel saved for each formula (nothing is
+    evaluated) and `keep_links=False` leaves external workbook links unread.
+    """
+
+    def __init__(self, path: Path) -> None:
+        import openpyxl
+
+        self.path = path
+        with warnings.catch_warnings():
+            # openpyxl warns about parts it does not support (data validation extensions,
+            # missing default styles); they do not affect the cell values read here.
+            warnings.simplefilter("ignore")
+            self._book = openpyxl.load_workbook(
+                path, read_only=True, data_only=True, keep_links=False
+            )
+        self.sheets: list[str] = list(self._book.sheetnames)
+
+    def _rows(
+        self, sheet: str, first: int, last: int | None
+    ) -> tuple[int, Iterator[Sequence[object]]]:
+        worksheet = self._book[sheet]
+        declared = int(getattr(worksheet, "max_row", 0) or 0)
+        # Unusual writers declare wrong dimensions: read what the rows really hold.
+        if hasattr(worksheet, "reset_dimensions"):
+            worksheet.reset_dimensions()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # same reason as in __init__
+            rows = worksheet.iter_rows(min_row=first, max_row=last, values_only=True)
+        return declared, rows
+
+    def head(self, sheet: str, n: int = HEAD_ROWS) -> Head:
+        declared, rows = self._rows(sheet, 1, n)
+        out: list[list[object]] = []
+        for row in rows:
+            out.append([_plain_value(v) for v in row])
+            if len(out) >= n:
+                break
+        while out and not any(v not in (None, "") for v in out[-1]):
+            out.pop()
+        return Head(out, list(range(1, len(out) + 1)), declared or len(out))
+
+    def read(
+        self, sheet: str, skip: int, columns: dict[int, ColumnType], n_rows: int | None = None
+    ) -> Table:
+        wanted = sorted(columns)
+        values: dict[int, list[object]] = {i: [] for i in wanted}
+        last = skip + n_rows if n_rows is not None else None
+        _, rows = self._rows(sheet, skip + 1, last)
+        count = 0
+        for row in rows:
+            width = len(row)
+            for i in wanted:
+                values[i].append(_plain_value(row[i]) if i < width else None)
+            count += 1
+        # Trailing empty rows are formatting, not data.
+        while count and all(values[i][count - 1] in (None, "") for i in wanted):
+            count -= 1
+        out = {i: _arrow_column(values[i][:count], columns[i]) for i in wanted}
+        return Table(out, np.arange(skip + 1, skip + 1 + count, dtype=np.int64))
+
+
+def _plain_value(value: object) -> object:
+    if isinstance(value, dt.time):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds() / 86400
+    return value
+
+
+def _cell_text(value: object) -> str:
+    """A cell as calamine renders it as text: `80` for 80.0, `2025-03-03 00:00:00`."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    return str(value)
+
+
+def _arrow_column(values: list[object], kind: ColumnType) -> pa.Array:
+    """Python cells as one Arrow column: typed when every cell agrees, else text."""
+    present = [v for v in values if v is not None and v != ""]
+    if kind == "guess" and present:
+        if all(isinstance(v, int | float) and not isinstance(v, bool) for v in present):
+            return pa.array([None if v == "" else v for v in values], pa.float64())
+        if all(isinstance(v, dt.datetime) for v in present):
+            return pa.array([v if v != "" else None for v in values], pa.timestamp("us"))
+        if all(isinstance(v, bool) for v in present):
+            return pa.array([v if v != "" else None for v in values], pa.bool_())
+    return pa.array([None if v is None else _cell_text(v) for v in values], pa.string())
 
 
 def _is_date_format(num_fmt: int, code: str) -> bool:
@@ -333,6 +542,22 @@ class _XlsxPeek:
                     index += 1
         return out
 
+    def merges(self, sheet: str, limit: int = MERGE_SCAN_BYTES) -> list[Merge]:
+        """The sheet's merged ranges; none looked for when its XML is bigger than `limit`."""
+        path = self.sheet_paths[sheet]
+        with zipfile.ZipFile(self.path) as zf:
+            if zf.getinfo(path).file_size > limit:
+                return []
+            data = zf.read(path)
+        start = data.find(b"mergeCells")
+        if start < 0:
+            return []
+        out = []
+        for found in _MERGE_REF.finditer(data, max(start - 2, 0)):
+            c1, r1, c2, r2 = (x.decode() for x in found.groups())
+            out.append(Merge(int(r1), _column_index(c1), int(r2), _column_index(c2)))
+        return out
+
     def head(self, sheet: str, n: int) -> Head:
         path = self.sheet_paths[sheet]
         raw: list[tuple[int, dict[int, tuple[str, str, int]]]] = []
@@ -425,6 +650,7 @@ class _XlsxPeek:
         return int(number) if number.is_integer() and abs(number) < 2**53 else number
 
 
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*ref="\$?([A-Z]+)\$?(\d+):\$?([A-Z]+)\$?(\d+)"')
 _PHONETIC = re.compile(rb"<rPh\b.*?</rPh>", re.S)
 _T = re.compile(rb"<t(?:\s[^>]*)?>(.*?)</t>|<t\s*/>", re.S)
 
@@ -563,7 +789,8 @@ class TextFile:
         number instead of failing the read.
         """
         data = self._utf8_bytes()
-        body = memoryview(data)[_line_offset(data, skip) :]
+        offset = _line_offset(data, skip)
+        body = memoryview(data)[offset:]
         names = [f"c{i}" for i in range(width)]
         wanted = sorted(i for i in columns if i < width)
         skipped: list[tuple[int | None, str]] = []
@@ -573,10 +800,22 @@ class TextFile:
             # (a footer), so they are read once more on one thread for exact numbers.
             skipped.clear()
             table = self._parse(body, names, wanted, skipped, threads=False)
-        # pyarrow numbers lines from the start of the buffer it was given.
-        lines = [((number or 0) + skip, text) for number, text in skipped]
-        bad = np.array(sorted(n for n, _ in lines), dtype=np.int64)
-        rows = _good_line_numbers(table.num_rows, skip + 1, bad)
+        # pyarrow numbers records from the start of the buffer it was given; a record
+        # spans several lines when a quoted cell holds line breaks.
+        starts = _record_lines(data, offset, table.num_rows + len(skipped))
+        if starts is None:
+            lines = [((number or 0) + skip, text) for number, text in skipped]
+            bad = np.array(sorted(n for n, _ in lines), dtype=np.int64)
+            rows = _good_line_numbers(table.num_rows, skip + 1, bad)
+        else:
+            records = np.array(sorted(number or 0 for number, _ in skipped), dtype=np.int64)
+            good = np.ones(len(starts), dtype=bool)
+            good[records[(records >= 1) & (records <= len(starts))] - 1] = False
+            rows = starts[good][: table.num_rows] + skip
+            lines = [
+                (int(starts[number - 1]) + skip if number else skip, text)
+                for number, text in skipped
+            ]
         out = {i: table.column(names[i]).combine_chunks() for i in wanted}
         return Table(out, rows, lines)
 
@@ -647,6 +886,29 @@ def _line_offset(data: bytes, lines: int) -> int:
             return len(data)
         offset = found + 1
     return offset
+
+
+def _record_lines(data: bytes, offset: int, records: int) -> np.ndarray | None:
+    """The line (1-based, from `offset`) each record starts on, when quoted cells hold
+    line breaks; None when every record is one line (the common case, checked cheaply).
+
+    A line break ends a record only outside quotes, that is after an even number of
+    quote characters (an escaped `""` counts twice and keeps the parity).
+    """
+    breaks = data.count(b"\n", offset)
+    if not data.endswith(b"\n") and len(data) > offset:
+        breaks += 1  # the last line has no line break
+    if breaks <= records:
+        return None
+    raw = np.frombuffer(data, dtype=np.uint8, offset=offset)
+    newlines = np.flatnonzero(raw == 0x0A)
+    quotes = np.flatnonzero(raw == 0x22)
+    outside = (np.searchsorted(quotes, newlines) & 1) == 0
+    ends = np.flatnonzero(outside)  # index among all line breaks of each record's end
+    starts = np.concatenate([np.ones(1, dtype=np.int64), ends.astype(np.int64) + 2])
+    if len(starts) < records:
+        return None  # quotes that do not pair up: pyarrow read it another way
+    return starts[:records]
 
 
 def _good_line_numbers(count: int, first: int, bad: np.ndarray) -> np.ndarray:

@@ -87,7 +87,10 @@ class HorizontalBars(ChartBase):
                 label.setVisible(False)
         # Room on the right for the value labels; bars start at 0.
         self.view_box.setRange(
-            xRange=(min(0.0, float(np.nanmin(widths)) if len(widths) else 0.0), top * self.headroom),
+            xRange=(
+                min(0.0, float(np.nanmin(widths)) if len(widths) else 0.0),
+                top * self.headroom,
+            ),
             yRange=(-0.6, max(len(names), 1) - 0.4),
             padding=0,
         )

@@ -70,7 +70,7 @@ class ChartBase(QWidget):
         layout.addWidget(self.label_title)
         layout.addWidget(self.plot_widget, 1)
         layout.addWidget(self.label_readout)
-        self.setMinimumHeight(220)
+        self.setMinimumHeight(150)
 
     # -- menu and export
     def extra_actions(self, menu: QMenu, scene_pos: object) -> None:

@@ -17,6 +17,13 @@ from kpi_desktop.ui.charts import palette
 from kpi_desktop.ui.charts.base import ChartBase
 
 _DAY = 86_400.0
+#: Gaps for undefined points; peak downsampling and clipping for big series.
+CURVE_OPTIONS = {
+    "connect": "finite",
+    "autoDownsample": True,
+    "downsampleMethod": "peak",
+    "clipToView": True,
+}
 _FREQ_WORDS = {"D": "day", "W": "week from", "M": "month of"}
 
 
@@ -55,10 +62,8 @@ class TimeSeriesChart(ChartBase):
         self.curves: list[pg.PlotDataItem] = []
         for i in range(MAX_SERIES):
             curve = pg.PlotDataItem(
-                [], [], pen=palette.series_pen(i, ""), connect="finite", name=f"series {i}"
+                [], [], pen=palette.series_pen(i, ""), name=f"series {i}", **CURVE_OPTIONS
             )
-            curve.setDownsampling(auto=True, method="peak")
-            curve.setClipToView(True)
             curve.setVisible(False)
             self.plot_item.addItem(curve)
             self.curves.append(curve)
@@ -104,7 +109,11 @@ class TimeSeriesChart(ChartBase):
             self.legend.setVisible(len(lines) > 1)
         for i, curve in enumerate(self.curves):
             if i < len(lines):
-                curve.setData(data.x, lines[i].y, connect="finite")
+                # setData resets options it is not given (pyqtgraph 0.14): pass them each time.
+                curve.setData(data.x, lines[i].y, **CURVE_OPTIONS)
+                # Peak mode keeps each bin's min and max: one bin per pixel loses nothing
+                # visible, and wide antialiased lines cost by the point (default is 5).
+                curve.opts["autoDownsampleFactor"] = 1.0
                 curve.setVisible(True)
             else:
                 curve.setData([], [])
@@ -116,8 +125,33 @@ class TimeSeriesChart(ChartBase):
             self.target_line.label.setFormat(f"Target {data.text(data.target)}")
             self.target_line.setVisible(True)
         self._place_notes()
-        self.view_box.enableAutoRange()
+        self.reset_zoom()
         self.hover_line.setVisible(False)
+
+    def reset_zoom(self) -> None:
+        """Fit the data (and target). Set explicitly rather than by auto-range: clip-to-view
+        only works with a fixed range, and auto-range would first draw every point once."""
+        data = self.data
+        if data is None or not len(data.x):
+            self.view_box.enableAutoRange()
+            return
+        lows, highs = [], []
+        for line in data.lines[: len(self.curves)]:
+            finite = line.y[np.isfinite(line.y)]
+            if len(finite):
+                lows.append(float(finite.min()))
+                highs.append(float(finite.max()))
+        if data.target is not None:
+            lows.append(data.target)
+            highs.append(data.target)
+        low, high = (min(lows), max(highs)) if lows else (0.0, 1.0)
+        low = min(low, 0.0) if low >= 0 else low  # counts, money and rates start at 0
+        if high == low:
+            high = low + 1.0
+        left, right = float(data.x[0]), float(data.x[-1])
+        if right == left:
+            left, right = left - _DAY, right + _DAY
+        self.view_box.setRange(xRange=(left, right), yRange=(low, high), padding=0.04)
 
     def set_annotations(self, notes: list[tuple[dt.date, str]]) -> None:
         """Dated notes as labelled vertical lines (lines are reused, added only as needed)."""

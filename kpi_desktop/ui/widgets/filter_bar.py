@@ -151,7 +151,7 @@ class FilterBar(QWidget):
         self.label_note.setObjectName("label_note")
 
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(16, 6, 16, 6)
+        layout.setContentsMargins(12, 1, 12, 1)
         layout.setSpacing(8)
         period = QLabel("Period")
         period.setObjectName("label_filter")

@@ -106,3 +106,33 @@ def test_progress_reports_and_cancel() -> None:
     cancelling.cancel()
     with pytest.raises(Cancelled):
         import_file(DATA / "google_ads.csv", progress=cancelling)
+
+
+def test_line_numbers_count_line_breaks_inside_quoted_cells(tmp_path: Path) -> None:
+    path = tmp_path / "notes.csv"
+    path.write_text(
+        "Date,Campaign,Users\n"
+        '2025-03-03,"Spring\nSale",10\n'
+        '2025-03-04,"Spring ""big""\n\nSale",ten\n'
+        "2025-03-05,A,5,extra\n"
+        "2025-03-06,A,7\n"
+    )
+    result = import_file(path)
+    assert Problem("", 4, "Users", "not a number: “ten”") in result.problems
+    assert any(p.row == 7 and "number of cells" in p.reason for p in result.problems)
+    assert result.facts["campaign"].tolist()[0] == "Spring\nSale"
+    assert result.facts["users"].sum() == 17
+
+
+def test_line_numbers_after_a_preamble_with_multiline_cells(tmp_path: Path) -> None:
+    path = tmp_path / "report.csv"
+    path.write_text(
+        "Campaign report\n"
+        "March 2025\n"
+        "Date,Campaign,Users\n"
+        '2025-03-03,"two\nlines",10\n'
+        "2025-03-04,B,lots\n"
+    )
+    result = import_file(path)
+    assert result.header_row == 3
+    assert Problem("", 6, "Users", "not a number: “lots”") in result.problems

@@ -551,7 +551,8 @@ def write_xlsx(path: Path, sheets: dict[str, list[list[object]]]) -> None:
             "xl/styles.xml",
             '<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.'
             'openxmlformats.org/spreadsheetml/2006/main"><fonts count="1"><font/></fonts>'
-            '<fills count="1"><fill/></fills><borders count="1"><border/></borders>'
+            '<fills count="1"><fill><patternFill patternType="none"/></fill></fills>'
+            '<borders count="1"><border/></borders>'
             '<cellStyleXfs count="1"><xf/></cellStyleXfs><cellXfs count="3"><xf numFmtId="0"/>'
             '<xf numFmtId="14" applyNumberFormat="1"/><xf numFmtId="10" applyNumberFormat="1"/>'
             "</cellXfs></styleSheet>",
@@ -670,6 +671,73 @@ def handmade_cp1252() -> None:
     write_text("handmade_de.csv", "\r\n".join(lines) + "\r\n", "cp1252")
 
 
+def handmade_merged_xlsx() -> None:
+    """A hand-made sheet: a title merged over the table, a two-row header whose upper row
+    groups columns (`Messenger` over `Users` and `Clicks to website`), campaign cells
+    merged down their days, amounts typed as German text, and a merged `Gesamt` row."""
+    nbsp = "\u00a0"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Übersicht"
+    ws["A1"] = "Kampagnenauswertung März 2025"
+    ws.merge_cells("A1:G1")
+    for ref, text in (("A3", "Datum"), ("B3", "Kampagne"), ("G3", "Kosten")):
+        ws[ref] = text
+        ws.merge_cells(f"{ref}:{ref[0]}4")
+    ws["C3"] = "Messenger"
+    ws.merge_cells("C3:D3")
+    ws["E3"] = "Website"
+    ws.merge_cells("E3:F3")
+    for ref, text in (("C4", "Users"), ("D4", "Clicks to website"), ("E4", "Besucher")):
+        ws[ref] = text
+    ws["F4"] = "Umsatz"
+    rows = [
+        (dt.datetime(2025, 3, 3), "Frühjahrsaktion", 100, 10, 80, f"1.234,56{nbsp}€", 50),
+        (dt.datetime(2025, 3, 4), None, 120, 12, 90, f"765,44{nbsp}€", 60),
+        (dt.datetime(2025, 3, 5), None, 80, 8, 70, f"500,00{nbsp}€", 40),
+        (dt.datetime(2025, 3, 3), "Sommer-Bot", 50, 5, 30, f"100,00{nbsp}€", 20),
+        (dt.datetime(2025, 3, 4), None, 40, 4, 20, None, 10),
+        ("Gesamt", None, 390, 39, 290, f"2.600,00{nbsp}€", 180),
+    ]
+    for i, row in enumerate(rows):
+        for j, value in enumerate(row):
+            cell = ws.cell(row=5 + i, column=1 + j, value=value)
+            if isinstance(value, dt.datetime):
+                cell.number_format = "dd.mm.yyyy"
+    ws.merge_cells("B5:B7")
+    ws.merge_cells("B8:B9")
+    ws.merge_cells("A10:B10")
+    wb.save(HERE / "handmade_merged.xlsx")
+
+
+def converted_copies() -> None:
+    """.xls, .ods and .xlsm copies of two workbooks, saved by LibreOffice as a user would.
+
+    Needs `soffice` on the PATH; the committed copies make the tests independent of it.
+    """
+    import shutil
+    import subprocess
+    import tempfile
+
+    if shutil.which("soffice") is None:
+        print("soffice not found: the .xls/.ods/.xlsm copies were not regenerated")
+        return
+    targets = ("xls", "ods", "xlsm:Calc MS Excel 2007 VBA XML")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, formats in (
+            ("bot_stats.xlsx", targets[:2]),
+            ("meta_formatted.xlsx", targets),
+        ):
+            for fmt in formats:
+                subprocess.run(
+                    ["soffice", "--headless", "--convert-to", fmt, "--outdir", tmp, HERE / name],
+                    check=True,
+                    capture_output=True,
+                )
+        for made in Path(tmp).iterdir():
+            shutil.copyfile(made, HERE / made.name)
+
+
 def canonical_csv() -> None:
     lines = [
         "date,campaign,channel,variant,users,interactions,clicks,spend,currency",
@@ -732,9 +800,11 @@ def main() -> None:
     bot_xlsx()
     bot_events_csv()
     handmade_cp1252()
+    handmade_merged_xlsx()
     canonical_csv()
     bad_rows_csv()
     bad_files()
+    converted_copies()
 
 
 if __name__ == "__main__":
