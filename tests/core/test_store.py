@@ -795,3 +795,25 @@ def test_view_state_settings_do_not_make_the_workspace_modified(tmp_path):
     assert ws.dirty
     ws.save()
     assert Workspace.open(tmp_path / "w.kpidesk").get_setting("filter") == {"preset": "last_7"}
+
+
+def test_file_shows_the_design_names_and_a_v1_file_migrates(tmp_path):
+    path = tmp_path / "w.kpidesk"
+    ws = Workspace.open_sample()
+    ws.save(path)
+    ws.close()
+    with sqlite3.connect(path) as conn:
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        assert {"sources", "facts", "event_users", "campaigns", "edits", "fx_rates"} <= names
+        assert {"utm_links", "settings", "meta"} <= names
+        version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        assert version == (str(SCHEMA_VERSION),)
+        assert conn.execute("SELECT SUM(rows) FROM facts").fetchone()[0] > 800
+    conn.close()
+    # A version-1 file (before the views existed) opens and is brought up to date.
+    with sqlite3.connect(path) as conn:
+        conn.executescript("DROP VIEW facts; DROP VIEW event_users; PRAGMA user_version = 1;")
+    conn.close()
+    reopened = Workspace.open(path)
+    assert len(reopened.facts()) > 800
+    reopened.close()
