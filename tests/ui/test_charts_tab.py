@@ -173,3 +173,20 @@ def test_every_chart_exports_png_and_svg(
                 chart.export(path)
             assert path.stat().st_size > 1000
     assert (tmp_path / "plot_funnel.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
+
+
+def test_every_chart_copies_itself_to_the_clipboard_as_an_image(
+    qtbot, shown: tuple[ChartsTab, series.DataView]
+) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    tab, _ = shown
+    for chart in (tab.plot_time_series, tab.plot_campaign_bars, tab.plot_funnel):
+        QApplication.clipboard().clear()
+        action = next(
+            a for a in chart.context_menu(None).actions() if a.objectName() == "action_copy_chart"
+        )
+        action.trigger()
+        image = QApplication.clipboard().image()
+        assert not image.isNull()
+        assert image.width() >= chart.width() - 1

@@ -87,10 +87,18 @@ class ChartBase(QWidget):
         png.setObjectName("action_export_png")
         svg = menu.addAction("Export as SVG (vector)…", lambda: self.ask_export("svg"))
         svg.setObjectName("action_export_svg")
+        copy = menu.addAction("Copy as image", self.copy_image)
+        copy.setObjectName("action_copy_chart")
         menu.addSeparator()
         reset = menu.addAction("Reset zoom", self.reset_zoom)
         reset.setObjectName("action_reset_zoom")
         return menu
+
+    def copy_image(self) -> None:
+        """Put the chart, as shown, on the clipboard (to paste into a mail or a slide)."""
+        from kpi_desktop.ui.clipboard import copy_widget_image
+
+        copy_widget_image(self)
 
     def reset_zoom(self) -> None:
         self.view_box.enableAutoRange()
