@@ -252,6 +252,7 @@ class ExportDialog(QDialog):
         self.progress_export.setRange(0, 1000)
         self.progress_export.setValue(0)
         self.progress_export.setTextVisible(False)
+        self.progress_export.hide()  # an empty bar before anything runs reads as "stuck"
         self.label_progress = QLabel("")
         self.label_progress.setObjectName("label_progress")
         self.label_progress.setWordWrap(True)
@@ -322,6 +323,7 @@ class ExportDialog(QDialog):
         if not running:
             self.combo_page_size.setEnabled(self.fmt == "pdf")
         self.button_export.setEnabled(not running)
+        self.progress_export.setVisible(running)
 
     # -- export
     def start_export(self) -> None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from kpi_desktop.core.schema import campaign_key
-from kpi_desktop.core.utm import PRESETS, LinkRecord, NamingConvention, Preset
+from kpi_desktop.core.utm import PRESETS, LinkRecord, NamingConvention, Preset, parse_url
 
 if TYPE_CHECKING:
     from kpi_desktop.core.store import Workspace
@@ -72,8 +72,16 @@ class WorkspaceLinkStore:
         out = []
         for row in reversed(frame.to_dict("records")):
             data = {k: v for k, v in row.items() if not _blank(v)}
+            if not isinstance(data.get("id"), str):
+                # The frame's "id" is the history row number unless the saved parameters
+                # had a utm_id (always text): never show the row number as Campaign ID.
+                data.pop("id", None)
             data["label"] = data.get("note", "")
             data["created"] = _local(data.get("created"))
+            if not data.get("base_url") and data.get("url"):
+                # Links written without it (the bundled sample, the CLI) would reuse as
+                # an empty URL field: take the page from the tagged link itself.
+                data["base_url"] = parse_url(str(data["url"]))[0]
             try:
                 out.append(LinkRecord.from_dict(data))
             except (KeyError, ValueError):

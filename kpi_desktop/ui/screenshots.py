@@ -9,7 +9,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QSettings
 from PySide6.QtWidgets import QWidget
 
 from kpi_desktop import app as composition
-from kpi_desktop.ui.main_window import about_dialog, shortcuts_dialog
+from kpi_desktop.ui.main_window import MainWindow, about_dialog, shortcuts_dialog
 from kpi_desktop.ui.settings import Settings
 
 WINDOW_SIZE = (1366, 860)
@@ -29,10 +29,14 @@ def render_screenshots(out_dir: Path, workspace: Path | None = None) -> list[Pat
         window.show()
         ws, name = composition.open_workspace(workspace)
         window.set_workspace(ws, name, sample=workspace is None)
+        _fill_utm_demo(window)
         for index in range(window.tabs_main.count()):
             window.tabs_main.setCurrentIndex(index)
             tab = window.tabs_main.widget(index)
             written.append(_save(window, out_dir / f"{tab.objectName()}.png"))
+        # Demo state only: the run saves nothing and closing must not ask to.
+        window.undo_stack.clear()
+        ws.dirty = False
         from kpi_desktop.ui.export_dialog import ExportDialog, request_from_window
 
         export = ExportDialog(ws, request_from_window(window), folder=tmp, parent=window)
@@ -50,6 +54,36 @@ def render_screenshots(out_dir: Path, workspace: Path | None = None) -> list[Pat
         window.close()
         window.deleteLater()
     return written
+
+
+#: Used when the workspace has no saved link to show in the UTM form.
+DEMO_LINK = (
+    "https://shop.example/loyalty?utm_source=instagram&utm_medium=chatbot&utm_campaign=loyalty_club"
+)
+
+
+def _fill_utm_demo(window: MainWindow) -> None:
+    """The UTM tab as a user sees it at work: a filled form, its QR code, a few bulk rows."""
+    from kpi_desktop.core.utm import parse_url
+
+    utm = getattr(window, "utm_tab", None)  # set by workspace_dialogs with the workspace
+    if utm is None:
+        return
+    history = utm.history_rows()
+    if history:
+        utm.reuse_history_link(0)
+    else:
+        base, params = parse_url(DEMO_LINK)
+        utm.set_form(base, params, label="Quiz result button")
+    params = utm.params().to_dict()
+    rows = []
+    for content in ("story_a", "story_b", "carousel"):
+        label = f"{utm.edit_label.text() or 'Link'} ({content})"
+        row = {"label": label, "url": utm.edit_url.text()}
+        row.update(params)
+        row["content"] = content
+        rows.append(row)
+    utm.model_bulk.add_rows(rows)
 
 
 def _save(widget: QWidget, path: Path) -> Path:

@@ -13,6 +13,7 @@ from kpi_desktop.core.kpi import KPI_BY_ID, KPIS
 from kpi_desktop.core.store import Workspace
 from kpi_desktop.ui.tabs import ReportContext
 from kpi_desktop.ui.tabs.dashboard_tab import DashboardTab
+from kpi_desktop.ui.widgets.kpi_card import KpiCard
 
 
 @pytest.fixture
@@ -123,3 +124,36 @@ def test_ranking_follows_the_chosen_kpi(qtbot, tab: DashboardTab, sample: Worksp
     best = series.ranking_data(report, "ctr", "USD").best[0]
     assert best[0] in tab.ranking.label_best.text()
     assert fmt.kpi_value(KPI_BY_ID["ctr"], None) == fmt.EM_DASH
+
+
+def test_a_long_no_comparison_reason_wraps_instead_of_widening_the_card(qtbot) -> None:
+    # After importing March data, every card said "previous period: no ... data" and
+    # the third column of cards was pushed off a 1366-pixel window.
+    card = KpiCard("insights_per_user", "Customer insights per user")
+    qtbot.addWidget(card)
+    card.set_content("0.10", detail="35 data points / 350 users")
+    card.set_change("previous period: no declared data points data", None, "was —")
+    card.set_content("$57.65", detail="($15,314.33 spend + $540.00 other cost) / 275 conversions")
+    assert card.minimumSizeHint().width() < 300
+
+
+def test_the_whole_sample_dashboard_fits_a_1366_by_860_window(qtbot, settings) -> None:
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QScrollArea
+
+    from kpi_desktop import app as composition
+
+    window = composition.create_window(settings)
+    qtbot.addWidget(window)
+    window.resize(1366, 860)
+    window.show()
+    with qtbot.waitSignal(window.workspace_loaded):
+        window.set_workspace(Workspace.open_sample(), "Sample workspace", sample=True)
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    tab = window.dashboard_tab
+    assert tab is not None
+    assert "File › Import (Ctrl+I)" in tab.label_sample.text()
+    scroll = tab.findChild(QScrollArea)
+    page = scroll.widget()
+    assert page.sizeHint().height() <= scroll.viewport().height()  # funnel and ranking too
+    assert page.minimumSizeHint().width() <= scroll.viewport().width()

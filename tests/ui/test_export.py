@@ -213,14 +213,17 @@ def test_cancel_stops_a_running_export(
 
     monkeypatch.setattr(export_dialog, "run_export", slow)
     dialog.edit_path.setText(str(tmp_path / "report.xlsx"))
+    assert dialog.progress_export.isHidden()  # no empty bar before anything runs
     dialog.button_export.click()
     assert dialog.handle is not None
     assert not dialog.button_export.isEnabled()
+    assert not dialog.progress_export.isHidden()
     with qtbot.waitSignal(dialog.handle.signals.cancelled, timeout=30_000):
         dialog.button_cancel.click()
         release.set()
     assert "cancelled" in dialog.label_progress.text()
     assert dialog.button_export.isEnabled()
+    assert dialog.progress_export.isHidden()
     assert os.listdir(tmp_path) == []
 
 

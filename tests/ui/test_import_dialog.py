@@ -132,6 +132,22 @@ def test_preview_preset_sheet_mapping_and_period_are_shown(qtbot, window) -> Non
         assert dialog.mapping_combo(header).currentData() == target
 
 
+def test_import_button_is_plain_and_a_failed_file_shows_no_stale_columns(qtbot, window) -> None:
+    dialog = open_dialog(qtbot, window, "bot_stats.xlsx", "bad_png.xlsx")
+    assert dialog.button_apply.icon().isNull()  # no stray arrow: the button has no menu
+    assert dialog.button_apply.menu() is None
+    dialog.list_files.setCurrentRow(0)
+    assert "imported" in dialog.label_mapping.text()
+    sheet = dialog.combo_sheet
+    sheet.adjustSize()
+    text_width = sheet.fontMetrics().horizontalAdvance(sheet.currentText())
+    assert sheet.sizeHint().width() > text_width + 20  # "Daily stats" is not cut
+    dialog.list_files.setCurrentRow(1)
+    assert dialog.files[1].state == "failed"
+    assert dialog.table_mapping.rowCount() == 0
+    assert "imported" not in dialog.label_mapping.text()
+
+
 def test_choosing_another_sheet_reads_it(qtbot, window) -> None:
     dialog = open_dialog(qtbot, window, "meta_formatted.xlsx")
     assert dialog.combo_sheet.isEnabled()

@@ -48,3 +48,20 @@ def test_no_workspace_gives_empty_answers() -> None:
     assert store.campaign_names() == []
     assert store.naming_convention() == NamingConvention()
     assert store.facts().empty
+
+
+def test_sample_history_links_reuse_with_their_page_url(qtbot) -> None:
+    from kpi_desktop.core.store import Workspace
+    from kpi_desktop.ui.link_store import WorkspaceLinkStore
+    from kpi_desktop.ui.tabs.utm_tab import UtmTab
+
+    ws = Workspace.open_sample()
+    links = WorkspaceLinkStore(lambda: ws).links()
+    assert links
+    assert all(link.base_url and link.url.startswith(link.base_url.split("?")[0]) for link in links)
+    tab = UtmTab(WorkspaceLinkStore(lambda: ws))
+    qtbot.addWidget(tab)
+    tab.reuse_history_link(0)
+    assert tab.edit_url.text()
+    assert tab.edits["id"].text() == ""  # the history row number is not a utm_id
+    assert tab.result().url == tab.history_rows()[0].url

@@ -252,6 +252,8 @@ class ImportDialog(QDialog):
         self.combo_sheet.setObjectName("combo_import_sheet")
         self.combo_sheet.setAccessibleName("combo_import_sheet")
         self.combo_sheet.setToolTip("The sheet that holds the table")
+        # Sheet names like "Daily stats" must not be cut to "Daily sta".
+        self.combo_sheet.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.combo_sheet.currentTextChanged.connect(self._sheet_changed)
         self.check_replace = QCheckBox()
         self.check_replace.setObjectName("check_import_replace")
@@ -358,7 +360,6 @@ class ImportDialog(QDialog):
         self.buttons = QDialogButtonBox()
         self.button_apply = self.buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
         self.button_apply.setObjectName("button_import_apply")
-        self.button_apply.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_ArrowDown))
         self.button_close = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.button_close.setObjectName("button_import_close")
         self.button_apply.clicked.connect(self.apply)
@@ -585,6 +586,8 @@ class ImportDialog(QDialog):
                 "Reading…" if file is not None and file.state == "reading" else ""
             )
             self.label_summary.setText("")
+            # Not the previous file's "9 of 11 imported" under an empty table.
+            self.label_mapping.setText("<b>Columns</b>")
             self.check_replace.hide()
             self.combo_sheet.setEnabled(False)
             return

@@ -172,15 +172,16 @@ class DashboardTab(QWidget):
         banner = QHBoxLayout(self.frame_sample)
         banner.setContentsMargins(12, 8, 12, 8)
         self.label_sample = QLabel(
-            "<b>Sample data.</b> Six made-up chatbot campaigns, so that every tab shows "
-            "something. Open your own workspace with File › Open (Ctrl+O)."
+            "<b>Sample data:</b> six made-up chatbot campaigns. For your own numbers, "
+            "File › New, then File › Import (Ctrl+I) your ad, analytics and bot exports."
         )
         self.label_sample.setWordWrap(True)
         banner.addWidget(self.label_sample)
         self.frame_sample.setVisible(False)
         self.cards: dict[str, KpiCard] = {}
         grid = QGridLayout()
-        grid.setSpacing(12)
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(8)  # with the tighter page, the whole dashboard fits 1366x860
         for i, kpi in enumerate(KPIS):
             card = KpiCard(kpi.id, kpi.name)
             self.cards[kpi.id] = card
@@ -198,15 +199,15 @@ class DashboardTab(QWidget):
         page = QWidget()
         page.setObjectName("page")
         layout = QVBoxLayout(page)
-        layout.setContentsMargins(24, 14, 24, 18)
+        layout.setContentsMargins(24, 10, 24, 10)
         layout.setSpacing(6)
         layout.addWidget(self.frame_sample)
         layout.addWidget(self.label_heading)
         layout.addWidget(self.label_subheading)
         layout.addWidget(self.label_users_note)
-        layout.addSpacing(6)
+        layout.addSpacing(2)
         layout.addLayout(grid)
-        layout.addSpacing(6)
+        layout.addSpacing(2)
         layout.addLayout(bottom)
         layout.addStretch(1)
         scroll = QScrollArea()
