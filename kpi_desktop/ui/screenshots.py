@@ -30,12 +30,13 @@ def render_screenshots(out_dir: Path, workspace: Path | None = None) -> list[Pat
         ws, name = composition.open_workspace(workspace)
         window.set_workspace(ws, name, sample=workspace is None)
         _fill_utm_demo(window)
+        # Demo state only: the run saves nothing, closing must not ask to, and no other
+        # tab should show "Undo Add 3 links" in its toolbar.
+        window.undo_stack.clear()
         for index in range(window.tabs_main.count()):
             window.tabs_main.setCurrentIndex(index)
             tab = window.tabs_main.widget(index)
             written.append(_save(window, out_dir / f"{tab.objectName()}.png"))
-        # Demo state only: the run saves nothing and closing must not ask to.
-        window.undo_stack.clear()
         ws.dirty = False
         from kpi_desktop.ui.export_dialog import ExportDialog, request_from_window
 
