@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -183,10 +182,10 @@ def _rows(result: Any, by: str) -> list[tuple[str, Any]]:
 
 
 def _plain(value: Any) -> float | int | None:
-    if value is None:
-        return None
-    number = float(value)
-    if math.isnan(number):
+    from kpi_desktop.core.format import optional_number
+
+    number = optional_number(value)
+    if number is None:
         return None
     return int(number) if number.is_integer() else round(number, 10)
 

@@ -20,6 +20,17 @@ CURRENCY_SYMBOLS: dict[str, str] = {
 }
 
 
+def optional_number(value: object) -> float | None:
+    """A cell value as a float, or None when it is missing (None, NaN, not a number)."""
+    if value is None:
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
 def _missing(value: float | None) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 

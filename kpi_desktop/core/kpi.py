@@ -220,15 +220,18 @@ def convert_money(facts: pd.DataFrame, fx: FxRates | None) -> pd.DataFrame:
     out[FX_MISSING] = 0.0
     if fx is None or not fx.reporting or "currency" not in facts or facts.empty:
         return out
-    currencies = facts["currency"].fillna("").astype(str)
-    factors = {c: fx.rate(c) for c in currencies.unique()}
-    factor = currencies.map(lambda c: np.nan if factors[c] is None else factors[c]).astype(float)
+    # One rate per distinct currency, spread by factorized codes: a Python call per row
+    # cost over a second on a million rows.
+    codes, uniques = pd.factorize(facts["currency"], use_na_sentinel=False)
+    rates = [fx.rate("" if pd.isna(c) else str(c)) for c in uniques]
+    table = np.array([np.nan if r is None else r for r in rates], dtype=np.float64)
+    factor = table[codes]
     for name in MONEY_FIELDS:
         if name in out:
-            out[name] = out[name] * factor.to_numpy()
+            out[name] = out[name].to_numpy(dtype=np.float64) * factor
     money = [m for m in MONEY_FIELDS if m in facts]
-    has_money = facts[money].notna().any(axis=1)
-    out[FX_MISSING] = (factor.isna() & has_money).astype(float)
+    has_money = facts[money].notna().any(axis=1).to_numpy()
+    out[FX_MISSING] = (np.isnan(factor) & has_money).astype(float)
     return out
 
 

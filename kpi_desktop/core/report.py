@@ -8,7 +8,6 @@ is an empty string, never 0 or #DIV/0!. Every file is written atomically.
 from __future__ import annotations
 
 import contextlib
-import math
 import os
 import secrets
 from collections.abc import Callable, Mapping, Sequence
@@ -46,31 +45,13 @@ from kpi_desktop.core.kpi import (
     select,
 )
 from kpi_desktop.core.progress import Progress, check
-from kpi_desktop.core.schema import ADDITIVE_FIELDS, FIELDS, MONEY_FIELDS, Kind
+from kpi_desktop.core.schema import ADDITIVE_FIELDS, FIELDS, INPUT_FIELDS, MONEY_FIELDS, Kind
 
 if TYPE_CHECKING:
     from kpi_desktop.core.store import Workspace
 
 PathLike = str | os.PathLike[str]
 
-#: Input columns of the Campaigns and Daily sheets, in the order the KPIs read them.
-INPUT_FIELDS: tuple[str, ...] = (
-    "users",
-    "interactions",
-    "declared_data_points",
-    "clicks",
-    "matched_responses",
-    "total_messages",
-    "visitors",
-    "conversions",
-    "conversion_value",
-    "spend",
-    "other_cost",
-    "ad_recall_exposed",
-    "ad_recall_control",
-    "intent_exposed",
-    "intent_control",
-)
 #: The KPI charted over time and across campaigns: the first in this order with most data.
 CHART_PREFERENCE: tuple[str, ...] = (
     "conversion_rate",
@@ -283,16 +264,6 @@ def _text(cell: Cell, value: str) -> None:
     cell.data_type = "s"
 
 
-def _number(value: object) -> float | None:
-    if value is None:
-        return None
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
-
-
 def _header(ws: Worksheet, row: int, titles: Sequence[str]) -> None:
     for col, title in enumerate(titles, start=1):
         cell = ws.cell(row=row, column=col)
@@ -391,10 +362,10 @@ def _write_table(
             cell.value = label
             if label_format:
                 cell.number_format = label_format
-        fx_gap = _number(row.get(FX_MISSING)) or 0.0
+        fx_gap = fmt.optional_number(row.get(FX_MISSING)) or 0.0
         for name in INPUT_FIELDS:
             cell = ws[f"{table.columns[name]}{r}"]
-            value = _number(row.get(name))
+            value = fmt.optional_number(row.get(name))
             if name in MONEY_FIELDS and fx_gap > 0:
                 # Part of this money has no exchange rate: a partial sum in the reporting
                 # currency would be wrong, so the cell stays empty and says why.
@@ -610,10 +581,10 @@ def _write_table_row_total(
     label = ws.cell(row=row, column=1)
     _text(label, "Total")
     label.font = _BOLD
-    fx_gap = _number(values.get(FX_MISSING)) or 0.0
+    fx_gap = fmt.optional_number(values.get(FX_MISSING)) or 0.0
     for name in INPUT_FIELDS:
         cell = ws[f"{table.columns[name]}{row}"]
-        value = _number(values.get(name))
+        value = fmt.optional_number(values.get(name))
         if name in MONEY_FIELDS and fx_gap > 0:
             value = None
             cell.comment = Comment(missing_fx, "KPI Desk")
@@ -633,7 +604,7 @@ def _add_target_rules(
     if last_row < 2:
         return
     for kpi in KPIS:
-        target = _number(targets.get(kpi.id))
+        target = fmt.optional_number(targets.get(kpi.id))
         if target is None:
             continue
         letter = table.kpi_columns[kpi.id]
@@ -715,7 +686,7 @@ def _write_summary(
             points.value = f'=IF(OR(B{r}="",C{r}=""),"",(B{r}-C{r})*100)'
             points.number_format = POINTS_FORMAT
         target = ws.cell(row=r, column=6)
-        target.value = _number(targets.get(kpi.id))
+        target.value = fmt.optional_number(targets.get(kpi.id))
         target.number_format = number_format
         ws.cell(row=r, column=7).value = _status_formula(kpi, r)
         note = reasons.get(kpi.id)
@@ -731,7 +702,7 @@ def _write_summary(
         r = first_field_row + offset
         field_format = _field_format(name, pd.Series([totals.get(name)], dtype=float), currency)
         _text(ws.cell(row=r, column=1), FIELDS[name].label)
-        ws.cell(row=r, column=2).value = _number(totals.get(name))
+        ws.cell(row=r, column=2).value = fmt.optional_number(totals.get(name))
         ws.cell(row=r, column=2).number_format = field_format
         if comparison is not None:
             ws.cell(row=r, column=3).value = comparison.field(name).previous
@@ -880,9 +851,11 @@ def campaign_table(result: KpiReport, currency: str = "") -> pd.DataFrame:
             title = FIELDS[field_name].label
             if FIELDS[field_name].kind is Kind.MONEY and currency:
                 title = f"{title} ({currency})"
-            record[title] = _number(row.get(field_name))
+            record[title] = fmt.optional_number(row.get(field_name))
         for kpi in KPIS:
-            record[_kpi_column_title(kpi, currency)] = fmt.kpi_number(kpi, _number(row.get(kpi.id)))
+            record[_kpi_column_title(kpi, currency)] = fmt.kpi_number(
+                kpi, fmt.optional_number(row.get(kpi.id))
+            )
         records.append(record)
     frame = pd.DataFrame.from_records(records)
     for column in frame.columns[1:]:

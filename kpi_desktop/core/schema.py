@@ -103,6 +103,25 @@ TEXT_FIELDS: tuple[str, ...] = tuple(
     f.name for f in _FIELDS if f.kind in (Kind.DIMENSION, Kind.TEXT)
 )
 GROUPINGS: tuple[str, ...] = ("campaign", "date", "channel", "variant")
+#: The fields the nine KPIs read, in the order a marketer reads the funnel: bot, website,
+#: money, brand lift. Tables, reports and the campaign model show them in this order.
+INPUT_FIELDS: tuple[str, ...] = (
+    "users",
+    "interactions",
+    "declared_data_points",
+    "clicks",
+    "matched_responses",
+    "total_messages",
+    "visitors",
+    "conversions",
+    "conversion_value",
+    "spend",
+    "other_cost",
+    "ad_recall_exposed",
+    "ad_recall_control",
+    "intent_exposed",
+    "intent_control",
+)
 
 _KEY_FOLD = re.compile(r"[\s_\-.]+")
 

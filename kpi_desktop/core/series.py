@@ -193,16 +193,6 @@ def value_text(measure: str, display_value: float | None, currency: str = "") ->
     return fmt.field_value(measure, value, currency)
 
 
-def _opt(value: object) -> float | None:
-    if value is None:
-        return None
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
-
-
 def change_text(k: Kpi | None, change: analysis.Change, measure: str = "") -> str:
     """`▲ +1.2 pp (+10.5 %)` for rates, `▼ −8.0 %` for counts and money; reason if none."""
     if change.absolute is None:
@@ -428,11 +418,12 @@ def detail_text(k: Kpi, sums: Mapping[str, object], currency: str = "") -> str:
     """Numerator and denominator as the card shows them: `16,213 clicks / 123,694 users`."""
 
     def part(name: str) -> str:
-        return f"{fmt.field_value(name, _opt(sums.get(name)), currency)} {DETAIL_WORDS[name]}"
+        value = fmt.optional_number(sums.get(name))
+        return f"{fmt.field_value(name, value, currency)} {DETAIL_WORDS[name]}"
 
     numerator = part(k.numerator)
     for addend in k.addends:
-        if _opt(sums.get(addend)) is not None:
+        if fmt.optional_number(sums.get(addend)) is not None:
             numerator = f"({numerator} + {part(addend)})"
     return f"{numerator} / {part(k.denominator)}"
 
@@ -488,12 +479,12 @@ def dashboard_data(
     cards = []
     total = report.total
     for k in KPIS:
-        value = _opt(total.get(k.id))
+        value = fmt.optional_number(total.get(k.id))
         reason = report.reason("total", k.id) if value is None else None
         if value is None and reason is None:
             reason = "not enough data"
         change = comparison.kpi(k.id) if comparison is not None else None
-        target = _opt(targets.get(k.id))
+        target = fmt.optional_number(targets.get(k.id))
         status = analysis.target_status(k, value, target)
         spark = (sparks or {}).get(k.id)
         has_spark = spark is not None and k.id in spark
@@ -753,7 +744,7 @@ class DataView:
             )
             for name in frame.columns
         )
-        target = _opt((targets or {}).get(measure)) if measure in KPI_BY_ID else None
+        target = fmt.optional_number((targets or {}).get(measure)) if measure in KPI_BY_ID else None
         return TimeChartData(
             measure=measure,
             label=measure_label(measure),
@@ -796,7 +787,7 @@ def campaign_bars(
         for key in values.index[values.isna()]
     )
     scale = display_scale(measure)
-    target = _opt((targets or {}).get(measure)) if k is not None else None
+    target = fmt.optional_number((targets or {}).get(measure)) if k is not None else None
     shown = order.to_numpy(dtype=float) * scale
     return BarChartData(
         measure=measure,

@@ -179,8 +179,10 @@ def gather_content(
     labelled = [(str(r.get("campaign") or key), r) for key, r in result.rows.iterrows()]
     for name, row in [*labelled, ("Total", result.total)]:
         cells = [name]
-        cells += [fmt.field_value(f, _opt(row.get(f)), currency) for f in TABLE_FIELDS]
-        values = [fmt.kpi_value(k, _opt(row.get(k.id)), currency) for k in KPIS]
+        cells += [
+            fmt.field_value(f, fmt.optional_number(row.get(f)), currency) for f in TABLE_FIELDS
+        ]
+        values = [fmt.kpi_value(k, fmt.optional_number(row.get(k.id)), currency) for k in KPIS]
         undefined += values.count(fmt.EM_DASH)
         cells += values
         rows.append(tuple(cells))
@@ -199,16 +201,6 @@ def gather_content(
         table_notes=notes,
         generated=series.day_text(day),
     )
-
-
-def _opt(value: object) -> float | None:
-    if value is None:
-        return None
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
 
 
 # --------------------------------------------------------------------------- layout helpers

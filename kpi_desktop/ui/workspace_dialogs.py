@@ -39,8 +39,8 @@ from PySide6.QtWidgets import (
 
 from kpi_desktop.core import format as fmt
 from kpi_desktop.core.kpi import KPI_BY_ID, KPIS, Display
-from kpi_desktop.core.schema import FIELDS, campaign_key
-from kpi_desktop.ui.models.campaign_model import INPUT_FIELDS, CommandSink, parse_input
+from kpi_desktop.core.schema import FIELDS, INPUT_FIELDS, campaign_key
+from kpi_desktop.ui.models.campaign_model import CommandSink, parse_input
 from kpi_desktop.ui.models.daily_model import DailyModel
 from kpi_desktop.ui.tabs.campaigns_tab import EditableTableView, one_step
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from openpyxl.utils import get_column_letter
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
@@ -12,16 +13,6 @@ from kpi_desktop.ui import style
 
 Index = QModelIndex | QPersistentModelIndex
 PREVIEW_COLUMNS = 30  # wider tables are cut in the preview, not in the import
-
-
-def column_letter(index: int) -> str:
-    """Spreadsheet column name of a 0-based index: 0 -> A, 26 -> AA."""
-    name = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        name = chr(65 + rest) + name
-    return name
 
 
 def _cell_text(value: object) -> str:
@@ -85,7 +76,7 @@ class PreviewModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:
-            return column_letter(section)
+            return get_column_letter(section + 1)
         return "Header" if section == self.header_index else str(section + 1)
 
 

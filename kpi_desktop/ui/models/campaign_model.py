@@ -34,7 +34,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from kpi_desktop.core import format as fmt
 from kpi_desktop.core.kpi import KPI_BY_ID, KPIS, KpiReport
-from kpi_desktop.core.schema import ADDITIVE_FIELDS, FIELDS, Kind
+from kpi_desktop.core.schema import ADDITIVE_FIELDS, FIELDS, INPUT_FIELDS, Kind
 from kpi_desktop.ui import style
 
 if TYPE_CHECKING:
@@ -44,24 +44,6 @@ if TYPE_CHECKING:
 #: Pushes a core command through the window's undo stack (`MainWindow.push_command`).
 CommandSink = Callable[["Command"], None]
 
-#: Input fields shown, in the order a marketer reads the funnel: bot, website, money, lift.
-INPUT_FIELDS: tuple[str, ...] = (
-    "users",
-    "interactions",
-    "declared_data_points",
-    "clicks",
-    "matched_responses",
-    "total_messages",
-    "visitors",
-    "conversions",
-    "conversion_value",
-    "spend",
-    "other_cost",
-    "ad_recall_exposed",
-    "ad_recall_control",
-    "intent_exposed",
-    "intent_control",
-)
 
 #: Short column headers for KPIs; the tooltip carries the full name and formula.
 KPI_HEADERS: dict[str, str] = {

@@ -17,14 +17,13 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from kpi_desktop.core import format as fmt
-from kpi_desktop.core.schema import FIELDS
+from kpi_desktop.core.schema import FIELDS, INPUT_FIELDS
 from kpi_desktop.core.store import ADJUSTMENT_SOURCE, EDITABLE_FIELDS
 from kpi_desktop.ui.models.campaign_model import (
     CLIPBOARD_ROLE,
     EDITED_BACKGROUND,
     EDITED_ROLE,
     FIELD_HEADERS,
-    INPUT_FIELDS,
     CommandSink,
     edit_text,
     parse_input,
