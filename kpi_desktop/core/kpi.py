@@ -136,6 +136,9 @@ KPIS: tuple[Kpi, ...] = (
 KPI_BY_ID: dict[str, Kpi] = {k.id: k for k in KPIS}
 KPI_IDS: tuple[str, ...] = tuple(KPI_BY_ID)
 
+#: Display name of the group of rows that belong to no campaign.
+NO_CAMPAIGN = "(no campaign)"
+
 #: Bookkeeping columns that `aggregate` adds beside the summed fields.
 ROWS = "rows"
 FX_MISSING = "fx_missing"
@@ -303,7 +306,12 @@ def aggregate(
         if "campaign_key" in keys and "campaign" in data:
             first = np.full(groups, len(data), dtype=np.int64)
             np.minimum.at(first, codes, np.arange(len(data)))
-            columns["campaign"] = data["campaign"].to_numpy(dtype=object)[first]
+            names = data["campaign"].to_numpy(dtype=object)[first]
+            level = index.get_level_values("campaign_key") if index.nlevels > 1 else index
+            # Rows with no campaign (GA4's (direct), (organic)…) are not a campaign; say so
+            # rather than show a blank name.
+            names[np.asarray(level == "", dtype=bool)] = NO_CAMPAIGN
+            columns["campaign"] = names
         for name in additive + rates:
             values = data[name].to_numpy(dtype="float64")
             present = ~np.isnan(values)

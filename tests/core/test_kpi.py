@@ -262,3 +262,10 @@ def test_same_user_code_in_two_event_logs_is_one_person():
         }
     )
     assert report(facts, "campaign", events=events).total["users"] == 1
+
+
+def test_rows_without_a_campaign_are_named_so():
+    facts = normalize_facts(pd.DataFrame({"campaign": ["a", None, ""], "visitors": [1, 2, 3]}))
+    rows = report(facts, "campaign").rows
+    assert list(rows["campaign"]) == ["(no campaign)", "a"]
+    assert list(rows["visitors"]) == [5, 1]
