@@ -710,6 +710,10 @@ class Workspace:
 
     def _invalidate(self) -> None:
         self._effective: pd.DataFrame | None = None
+        # Column buffers with spare rows behind `_effective` (see `_reserve`), and the
+        # longest frame ever built over them: rows below it may be seen by callers.
+        self._bufs: dict[str, np.ndarray] | None = None
+        self._exposed = 0
         self._events_cache: pd.DataFrame | bool | None = False  # False: not computed
         self._indices: dict[str, dict[Any, np.ndarray]] = {}
         self._event_indices: dict[str, dict[Any, np.ndarray]] = {}
@@ -1129,6 +1133,8 @@ class Workspace:
                 # The index the incremental updates need, built now rather than inside
                 # the first edit (which has a latency budget; this table has none).
                 self._index(column)
+                if self._bufs is None:
+                    self._reserve()
             return cached.report
         facts = self._eff()
         events = self.events()
@@ -1298,7 +1304,6 @@ class Workspace:
             self._invalidate()  # the merge decides these fields: run it again (same rows)
         if self._effective is None:
             return Changes(rows=None, fields=frozenset(n for _, n in touched))
-        eff = self._effective
         by_field: dict[str, list[tuple[int, float | None]]] = {}
         for key, name in touched:
             src = self._sources[key.source_id]
@@ -1317,15 +1322,14 @@ class Workspace:
                 cells.add(name)
         rows: set[int] = set()
         for name, updates in by_field.items():
-            column = eff[name].to_numpy(copy=True)
-            for rid, value in updates:
-                column[rid] = np.nan if value is None else value
-                rows.add(rid)
-            eff[name] = column
-        keys = eff["campaign_key"].to_numpy()
+            self._set_values(name, updates)
+            rows.update(rid for rid, _ in updates)
+        keys = self._eff()["campaign_key"].to_numpy()
         campaigns = {keys[r] for r in rows}
-        rows |= self._refresh_adjustments(campaigns)
-        self._update_reports(rows, set(by_field))
+        adjusted = self._refresh_adjustments(campaigns)
+        rows |= adjusted
+        fields = set(by_field) | (set(CAMPAIGN_EDITABLE_FIELDS) if adjusted else set())
+        self._update_reports(rows, fields, values_only=True)
         return Changes(
             rows=frozenset(rows),
             fields=frozenset(by_field),
@@ -1399,7 +1403,7 @@ class Workspace:
         if self._effective is None:
             return Changes(rows=None, fields=frozenset({field}), reset=True, campaigns=None)
         rows = self._refresh_adjustments({key})
-        self._update_reports(rows, {field})
+        self._update_reports(rows, set(CAMPAIGN_EDITABLE_FIELDS), values_only=True)
         return Changes(rows=frozenset(rows), fields=frozenset({field}), campaigns=frozenset({key}))
 
     def _append_adjustment(self, key: str) -> set[int]:
@@ -1415,7 +1419,23 @@ class Workspace:
         extra = self._adjustment_frame([key], eff, names=[name])
         extra = extra.drop(columns=["_src", "_pos"])
         extra["row_id"] = np.arange(rid, rid + 1, dtype=np.int64)
-        new = pd.concat([eff, extra[list(eff.columns)]], ignore_index=True)
+        # The row's values before it joins the facts (its campaign's other rows are all
+        # there is to sum), so it is written once and no column is copied for it.
+        pinned = self._pinned(key)
+        for field, typed in pinned.items():
+            rest = self._campaign_total(key, field, exclude_adjustment=True)
+            extra[field] = typed - rest
+        if (
+            self._bufs is None
+            or rid < self._exposed
+            or rid >= min(len(b) for b in self._bufs.values())
+            or list(self._bufs) != list(eff.columns)
+        ):
+            self._reserve()
+        assert self._bufs is not None
+        for column, buf in self._bufs.items():
+            buf[rid] = extra[column].to_numpy()[0]
+        new = self._frame_from_bufs(rid + 1)
         self._effective = new
         self._row_src = np.append(self._row_src, np.int32(-1)).astype(self._row_src.dtype)
         self._row_pos = np.append(self._row_pos, 0).astype(self._row_pos.dtype)
@@ -1430,7 +1450,8 @@ class Workspace:
                 index[label] = np.append(index[label], rid)
             else:
                 index[label] = np.array([rid], dtype=np.int64)
-        return self._refresh_adjustments({key}) | {rid}
+        self._edited_cells[rid] = set(pinned)
+        return {rid}
 
     def _remove_adjustment(self, key: str) -> dict[str, Any]:
         """Drop campaign `key`'s adjustment row; later adjustment rows move up by one.
@@ -1441,10 +1462,13 @@ class Workspace:
         rid = self._adjust_rows.pop(key)
         extra = {column: eff[column].iat[rid] for column in self._reports}
         if rid == len(eff) - 1:
-            new = eff.iloc[:rid]  # a copy-on-write slice: no copy of a million rows
+            # Over the buffers (rows below `_exposed` stay as they are), or a
+            # copy-on-write slice: no copy of a million rows either way.
+            new = self._frame_from_bufs(rid) if self._bufs is not None else eff.iloc[:rid]
         else:
             new = eff.drop(index=rid).reset_index(drop=True)
             new["row_id"] = np.arange(len(new), dtype=np.int64)
+            self._bufs = None
         self._effective = new
         self._row_src = np.delete(self._row_src, rid)
         self._row_pos = np.delete(self._row_pos, rid)
@@ -1477,6 +1501,66 @@ class Workspace:
         value = sums[field].iloc[0]
         return 0.0 if _is_missing(value) else float(value)
 
+    def _pinned(self, key: str) -> dict[str, float]:
+        """Field -> typed total of campaign `key`'s campaign-level edits."""
+        return {
+            name: rec.new_value
+            for (tbl, rkey, name), rec in self._edits.items()
+            if tbl == "campaigns" and rkey == key and rec.new_value is not None
+        }
+
+    # -- effective facts storage ----------------------------------------------------------
+    def _reserve(self) -> None:
+        """Copy the effective facts into column buffers with spare rows at the end.
+
+        Done when the first cached report is built (which has no latency budget), so a
+        campaign-level edit appends its adjustment row by writing one row in place
+        instead of copying a million. Frames handed out before stay valid: they view the
+        first `_exposed` rows, and rows are only ever written in place at or beyond that
+        (other writes copy the column first, see `_set_values`).
+        """
+        eff = self._eff()
+        n = len(eff)
+        capacity = n + max(1024, n // 32)
+        bufs: dict[str, np.ndarray] = {}
+        for name in eff.columns:
+            values = eff[name].to_numpy()
+            buf = np.empty(capacity, dtype=values.dtype)
+            buf[:n] = values
+            if values.dtype == object:
+                buf[n:] = None
+            bufs[str(name)] = buf
+        self._bufs = bufs
+        self._exposed = 0
+        self._effective = self._frame_from_bufs(n)
+
+    def _frame_from_bufs(self, n: int) -> pd.DataFrame:
+        assert self._bufs is not None
+        columns = {
+            name: pd.Series(buf[:n], dtype=buf.dtype, copy=False)
+            for name, buf in self._bufs.items()
+        }
+        self._exposed = max(self._exposed, n)
+        return pd.DataFrame(columns, copy=False)
+
+    def _set_values(self, name: str, updates: Sequence[tuple[int, float | None]]) -> None:
+        """Write cells of one numeric column of the effective facts (copy on write)."""
+        eff = self._eff()
+        n = len(eff)
+        if self._bufs is None:
+            column = eff[name].to_numpy(copy=True)
+            for rid, value in updates:
+                column[rid] = np.nan if value is None else value
+            eff[name] = column
+            return
+        old = self._bufs[name]
+        buf = np.empty_like(old)
+        buf[:n] = old[:n]
+        for rid, value in updates:
+            buf[rid] = np.nan if value is None else value
+        self._bufs[name] = buf
+        self._effective = self._frame_from_bufs(n)
+
     def _refresh_adjustments(self, keys: Iterable[str]) -> set[int]:
         """Recompute the adjustment rows of `keys`; returns the row ids that changed."""
         changed: set[int] = set()
@@ -1486,11 +1570,7 @@ class Workspace:
             rid = self._adjust_rows.get(key)
             if rid is None:
                 continue
-            pinned = {
-                name: rec.new_value
-                for (tbl, rkey, name), rec in self._edits.items()
-                if tbl == "campaigns" and rkey == key and rec.new_value is not None
-            }
+            pinned = self._pinned(key)
             for name in CAMPAIGN_EDITABLE_FIELDS:
                 if name in pinned:
                     rest = self._campaign_total(key, name, exclude_adjustment=True)
@@ -1499,21 +1579,28 @@ class Workspace:
                     continue
                 else:
                     value = np.nan  # a field whose pin was reverted: nothing to make up
-                column = eff[name].to_numpy(copy=True)
-                column[rid] = value
-                eff[name] = column
+                self._set_values(name, [(rid, value)])
+                eff = self._effective
                 changed.add(rid)
             self._edited_cells[rid] = set(pinned)
         return changed
 
     # -- incremental report updates -------------------------------------------------------
     def _update_reports(
-        self, rows: set[int], fields: set[str], removed: Mapping[str, Any] | None = None
+        self,
+        rows: set[int],
+        fields: set[str],
+        removed: Mapping[str, Any] | None = None,
+        *,
+        values_only: bool = False,
     ) -> None:
         """Recompute the cached reports' groups of `rows` and patch their totals.
 
         `removed` maps a report column to the label of a row that just left the facts:
         its group is recomputed too (and a group left empty drops that cached report).
+        `values_only`: only the values of `fields` changed in `rows` (no row came or
+        went), so only those fields' sums of the groups are recomputed, one column each,
+        rather than regrouping every column of the groups' rows.
         """
         if not rows and not removed:
             return
@@ -1538,6 +1625,18 @@ class Workspace:
                 # A group appeared or vanished: the table changes shape, rebuild it lazily.
                 del self._reports[column]
                 continue
+            old = cached.report
+            if values_only:
+                quick = self._field_sums(eff, index, groups, fields, fx, event_sources)
+                if quick is not None:
+                    sums_columns = [
+                        c for c in old.rows.columns if c != "campaign" and c not in kpi.KPI_BY_ID
+                    ]
+                    fresh = old.rows.loc[groups, sums_columns].copy()
+                    for name, values in quick.items():
+                        fresh[name] = values
+                    self._patch_report(cached, eff, fresh, fields)
+                    continue
             positions = np.concatenate([index[g] for g in groups])
             sub = eff.iloc[positions]
             if event_sources:
@@ -1551,27 +1650,80 @@ class Workspace:
                 parts = [eindex[g] for g in groups if g in eindex]
                 sub_events = events.iloc[np.concatenate(parts)] if parts else events.iloc[0:0]
             fresh = kpi.aggregate(sub, column, events=sub_events, fx=fx)
-            old = cached.report
-            table = old.rows.copy()
-            sums_columns = [c for c in fresh.columns if c != "campaign"]
-            labels = fresh.index
-            before = table.loc[labels, sums_columns]
-            table.loc[labels, sums_columns] = fresh[sums_columns].to_numpy()
-            kpis = kpi.compute_kpis(table.loc[labels, sums_columns])
-            table.loc[labels, list(kpis.columns)] = kpis.to_numpy()
-            total = old.total.copy()
-            for name in sums_columns:
-                if name in RATE_FIELDS:
-                    if name in fields:  # a mean has no delta form: recompute that column
-                        total[name] = eff[name].mean()
-                    continue
-                delta = (fresh[name].fillna(0.0) - before[name].fillna(0.0)).sum()
-                base = 0.0 if _is_missing(total[name]) else float(total[name])
-                total[name] = base + delta if table[name].notna().any() else np.nan
-            tkpis = kpi.compute_kpis(total[sums_columns].to_frame().T.astype(float))
-            for kpi_id in tkpis.columns:
-                total[kpi_id] = tkpis[kpi_id].iloc[0]
-            cached.report = replace(old, rows=table, total=total)
+            self._patch_report(cached, eff, fresh, fields)
+
+    @staticmethod
+    def _field_sums(
+        eff: pd.DataFrame,
+        index: Mapping[Any, np.ndarray],
+        groups: list[Any],
+        fields: set[str],
+        fx: kpi.FxRates,
+        event_sources: set[str],
+    ) -> dict[str, np.ndarray] | None:
+        """`kpi.aggregate`'s sums of `fields` for `groups`, from those columns alone.
+
+        None when that is not enough: users of event-log sources (distinct people),
+        or money in a currency without a rate (the group's fx_missing may change).
+        """
+        if "users" in fields and event_sources:
+            return None
+        parts = [index[g] for g in groups]
+        positions = np.concatenate(parts)
+        codes = np.repeat(np.arange(len(groups)), [len(p) for p in parts])
+        money = [f for f in fields if f in kpi.MONEY_FIELDS]
+        factor = None
+        if money and fx.reporting:
+            currency = eff["currency"].to_numpy()[positions]
+            cur_codes, uniques = pd.factorize(currency, use_na_sentinel=False)
+            rates = [fx.rate("" if pd.isna(c) else str(c)) for c in uniques]
+            table = np.array([np.nan if r is None else r for r in rates], dtype=np.float64)
+            factor = table[cur_codes]
+            if np.isnan(factor).any():
+                return None
+        out: dict[str, np.ndarray] = {}
+        for name in sorted(fields):
+            values = eff[name].to_numpy(dtype="float64")[positions]
+            if factor is not None and name in money:
+                values = values * factor
+            present = ~np.isnan(values)
+            count = np.bincount(codes[present], minlength=len(groups))
+            total = np.bincount(
+                codes[present], weights=values[present], minlength=len(groups)
+            ).astype(np.float64)
+            if name in RATE_FIELDS:
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    total = total / count
+            total[count == 0] = np.nan
+            out[name] = total
+        return out
+
+    @staticmethod
+    def _patch_report(
+        cached: _Cached, eff: pd.DataFrame, fresh: pd.DataFrame, fields: set[str]
+    ) -> None:
+        """Put recomputed group sums `fresh` into a cached report; patch its total."""
+        old = cached.report
+        table = old.rows.copy()
+        sums_columns = [c for c in fresh.columns if c != "campaign"]
+        labels = fresh.index
+        before = table.loc[labels, sums_columns]
+        table.loc[labels, sums_columns] = fresh[sums_columns].to_numpy()
+        kpis = kpi.compute_kpis(table.loc[labels, sums_columns])
+        table.loc[labels, list(kpis.columns)] = kpis.to_numpy()
+        total = old.total.copy()
+        for name in sums_columns:
+            if name in RATE_FIELDS:
+                if name in fields:  # a mean has no delta form: recompute that column
+                    total[name] = eff[name].mean()
+                continue
+            delta = (fresh[name].fillna(0.0) - before[name].fillna(0.0)).sum()
+            base = 0.0 if _is_missing(total[name]) else float(total[name])
+            total[name] = base + delta if table[name].notna().any() else np.nan
+        tkpis = kpi.compute_kpis(total[sums_columns].to_frame().T.astype(float))
+        for kpi_id in tkpis.columns:
+            total[kpi_id] = tkpis[kpi_id].iloc[0]
+        cached.report = replace(old, rows=table, total=total)
 
     def _index(self, column: str) -> dict[Any, np.ndarray]:
         index = self._indices.get(column)
@@ -1608,6 +1760,7 @@ class Workspace:
     def _rebuild(self) -> None:
         """Effective facts from the sources: overrides, merge, aliases, deletes, adjustments."""
         self._indices, self._event_indices, self._reports, self._names = {}, {}, {}, None
+        self._bufs, self._exposed = None, 0
         parts = []
         order = list(self._sources)
         overrides: dict[str, list[tuple[int, str, float | None]]] = {}
@@ -2343,14 +2496,20 @@ class Workspace:
 
     @_locked
     def links(self) -> pd.DataFrame:
-        """Link history, newest first: id, url, created, note and one column per parameter."""
+        """Link history, newest first: link_id, url, created, note, one column per parameter.
+
+        `link_id` is the history row (for `remove_link`); it is not named `id` because a
+        saved link's own parameters may hold an `id` (its utm_id).
+        """
         rows = self._db.execute(
             "SELECT id, url, params, note, created FROM utm_links ORDER BY id DESC"
         ).fetchall()
-        records = [
-            {"id": i, "url": u, "created": c, "note": n, **json.loads(p)} for i, u, p, n, c in rows
-        ]
-        columns = ["id", "url", "created", "note"]
+        records = []
+        for i, u, p, n, c in rows:
+            record = {"link_id": i, "url": u, "created": c, "note": n, **json.loads(p)}
+            record["link_id"] = i  # the row number wins over a parameter of that name
+            records.append(record)
+        columns = ["link_id", "url", "created", "note"]
         return pd.DataFrame(records, columns=None if records else columns)
 
 

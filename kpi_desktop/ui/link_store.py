@@ -72,10 +72,6 @@ class WorkspaceLinkStore:
         out = []
         for row in reversed(frame.to_dict("records")):
             data = {k: v for k, v in row.items() if not _blank(v)}
-            if not isinstance(data.get("id"), str):
-                # The frame's "id" is the history row number unless the saved parameters
-                # had a utm_id (always text): never show the row number as Campaign ID.
-                data.pop("id", None)
             data["label"] = data.get("note", "")
             data["created"] = _local(data.get("created"))
             if not data.get("base_url") and data.get("url"):

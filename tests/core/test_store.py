@@ -817,3 +817,14 @@ def test_file_shows_the_design_names_and_a_v1_file_migrates(tmp_path):
     reopened = Workspace.open(path)
     assert len(reopened.facts()) > 800
     reopened.close()
+
+
+def test_links_row_number_does_not_shadow_a_saved_utm_id():
+    with Workspace.new() as ws:
+        first = ws.add_link("https://x.example/?utm_source=fb", {"utm_source": "fb"})
+        second = ws.add_link("https://x.example/?utm_id=c7", {"id": "c7"})
+        links = ws.links()
+        assert list(links["link_id"]) == [second, first]
+        assert links.loc[0, "id"] == "c7"
+        assert pd.isna(links.loc[1, "id"])  # no utm_id of its own: not the row number
+        assert list(Workspace.new().links().columns) == ["link_id", "url", "created", "note"]

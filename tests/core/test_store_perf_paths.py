@@ -54,9 +54,11 @@ def _assert_fresh(ws: Workspace) -> None:
         assert ws.edited_fields(int(rid)) == pins
 
 
-@pytest.mark.parametrize("seed", [0, 1, 2])
-def test_random_edits_reverts_campaign_pins_and_undo_match_a_fresh_report(seed):
-    facts = large_facts(600, campaigns=8, seed=seed)
+@pytest.mark.parametrize(
+    ("seed", "campaigns", "paste"), [(0, 8, 5), (1, 8, 5), (2, 8, 5), (3, 40, 30), (4, 40, 30)]
+)
+def test_random_edits_reverts_campaign_pins_and_undo_match_a_fresh_report(seed, campaigns, paste):
+    facts = large_facts(600, campaigns=campaigns, seed=seed)
     facts.loc[facts.index[:25], "users"] = np.nan
     facts.loc[facts.index[25:40], "currency"] = "EUR"
     facts.loc[facts.index[-60:], "source_id"] = "ev"
@@ -64,6 +66,8 @@ def test_random_edits_reverts_campaign_pins_and_undo_match_a_fresh_report(seed):
     with Workspace.from_facts(facts, events=_events(facts), currency="USD") as ws:
         ws.set_fx_rate("EUR", 1.1)
         keys = sorted(ws.report("campaign").rows.index)
+        held = ws.facts()  # a frame handed out earlier must not change under its holder
+        held_copy = held.copy(deep=True)
         done: list[commands.Command] = []
         for _step in range(60):
             action = rng.integers(0, 6)
@@ -85,7 +89,7 @@ def test_random_edits_reverts_campaign_pins_and_undo_match_a_fresh_report(seed):
             elif action == 4:
                 cells = [
                     (int(r), FIELDS[int(rng.integers(0, 5))], float(rng.integers(0, 50)))
-                    for r in rng.integers(0, n_rows, 5)
+                    for r in rng.integers(0, n_rows, paste)
                     if ws.facts()["source_id"].iat[int(r)] != ADJUSTMENT_SOURCE
                 ]
                 cmd = commands.PasteBlock(ws, cells)
@@ -101,6 +105,24 @@ def test_random_edits_reverts_campaign_pins_and_undo_match_a_fresh_report(seed):
             done.pop().undo(ws)
         _assert_fresh(ws)
         assert not [r for r in ws.edits() if r.table == "campaigns"]
+        pd.testing.assert_frame_equal(held, held_copy)
+
+
+def test_many_appended_adjustment_rows_match_a_fresh_report():
+    with Workspace.from_facts(large_facts(800, campaigns=30), currency="USD") as ws:
+        keys = sorted(ws.report("campaign").rows.index)
+        held = []
+        for round_ in range(3):
+            for i, key in enumerate(keys):
+                ws.edit_campaign_value(key, FIELDS[i % 5], 1000.0 + i + round_)
+                held.append((ws.facts(), ws.facts().copy(deep=True)))
+            _assert_fresh(ws)
+            for i, key in enumerate(reversed(keys)):
+                if i % 3 == round_ % 3:
+                    ws.revert_campaign_value(key, FIELDS[(len(keys) - 1 - i) % 5])
+            _assert_fresh(ws)
+        for frame, copy in held:
+            pd.testing.assert_frame_equal(frame, copy)
 
 
 def test_reverting_one_of_two_pinned_fields_unpins_it():
