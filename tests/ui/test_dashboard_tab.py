@@ -157,3 +157,22 @@ def test_the_whole_sample_dashboard_fits_a_1366_by_860_window(qtbot, settings) -
     page = scroll.widget()
     assert page.sizeHint().height() <= scroll.viewport().height()  # funnel and ranking too
     assert page.minimumSizeHint().width() <= scroll.viewport().width()
+
+
+def test_a_hidden_dashboard_computes_only_when_its_tab_is_shown(qtbot, sample: Workspace) -> None:
+    from PySide6.QtWidgets import QTabWidget, QWidget
+
+    tabs = QTabWidget()
+    qtbot.addWidget(tabs)
+    other, dashboard = QWidget(), DashboardTab()
+    tabs.addTab(other, "Other")
+    tabs.addTab(dashboard, "Dashboard")
+    tabs.show()
+    qtbot.waitExposed(tabs)
+    report = sample.report("campaign")
+    dashboard.show_report(report, ReportContext(currency="USD"))
+    assert dashboard.data is None  # not computed for a tab nobody looks at
+    tabs.setCurrentWidget(dashboard)
+    assert dashboard.data is not None
+    ctr = KPI_BY_ID["ctr"]
+    assert dashboard.cards["ctr"].value_text == fmt.kpi_value(ctr, report.total["ctr"], "USD")
