@@ -11,6 +11,7 @@ import pandas as pd
 
 from kpi_desktop.core.schema import (
     ADDITIVE_FIELDS,
+    ADJUSTMENT_SOURCE,
     FIELDS,
     MONEY_FIELDS,
     NUMERIC_FIELDS,
@@ -430,7 +431,10 @@ def select(
 ) -> pd.Series:
     """Boolean mask of facts rows inside a date range (inclusive) and campaign/channel lists.
 
-    Lifetime rows (no date) stay in when a date range is set: they belong to every period.
+    Lifetime rows (no date, e.g. brand-lift studies) stay in when a date range is set:
+    they belong to every period. A campaign total typed in by the user is the exception:
+    it pins the all-dates total, so its adjustment row leaves any date range (it would
+    otherwise subtract a lifetime correction from one month).
     """
     mask = pd.Series(True, index=facts.index)
     dates = facts.get("date", None)
@@ -438,6 +442,8 @@ def select(
         mask &= dates.isna() | (dates >= pd.Timestamp(start))
     if dates is not None and end is not None:
         mask &= dates.isna() | (dates <= pd.Timestamp(end))
+    if dates is not None and (start is not None or end is not None) and "source_id" in facts:
+        mask &= facts["source_id"] != ADJUSTMENT_SOURCE
     if campaigns is not None:
         mask &= facts["campaign_key"].isin(list(campaigns))
     if channels is not None:

@@ -123,6 +123,10 @@ INPUT_FIELDS: tuple[str, ...] = (
     "intent_control",
 )
 
+#: `source_id` of the rows that pin a campaign's all-dates total to a typed value (the
+#: workspace's campaign-level edits). They belong to "all dates" only.
+ADJUSTMENT_SOURCE = "adjustment"
+
 _KEY_FOLD = re.compile(r"[\s_\-.]+")
 
 

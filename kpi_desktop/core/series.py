@@ -548,8 +548,26 @@ class DataView:
         self.workspace = workspace
         self._state: _State | None = None
 
-    def invalidate(self) -> None:
-        self._state = None
+    def invalidate(self, campaigns: frozenset[str] | None = None) -> None:
+        """Forget what the data changed; with `campaigns`, only those campaigns changed.
+
+        An edit touches one campaign (a paste a few): rebuilding only their part of the
+        cube keeps an edit on a million rows interactive instead of re-summing them all.
+        """
+        state = self._state
+        if not campaigns or state is None or state.raw_cube is None:
+            self._state = None
+            return
+        facts = self.workspace.facts()
+        keys = list(campaigns)
+        part = daily_cube(facts[facts["campaign_key"].isin(keys).to_numpy()])
+        raw = state.raw_cube
+        kept = raw[~raw["campaign_key"].isin(keys).to_numpy()]
+        state.raw_cube = pd.concat([kept, part], ignore_index=True) if len(part) else kept
+        state.cube = state.cube_fx = state.report_fx = None
+        state.facts = facts
+        camps = self.workspace.campaigns()
+        state.names = {str(k): str(v) for k, v in camps["display_name"].items()}
 
     def _get(self) -> _State:
         if self._state is None:

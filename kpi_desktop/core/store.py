@@ -74,6 +74,7 @@ import pyarrow.ipc as ipc
 from kpi_desktop.core import kpi
 from kpi_desktop.core.schema import (
     ADDITIVE_FIELDS,
+    ADJUSTMENT_SOURCE,
     FIELD_NAMES,
     FIELDS,
     NUMERIC_FIELDS,
@@ -89,7 +90,6 @@ APPLICATION_ID = 0x4B504944
 SUFFIX = ".kpidesk"
 RECOVERY_SUFFIX = ".recovery"
 #: Source id of the synthetic rows that carry campaign-level edits.
-ADJUSTMENT_SOURCE = "adjustment"
 #: Source id of the rows typed in by hand (Add campaign).
 MANUAL_SOURCE = "manual"
 #: Facts fields a user may override: the numbers. Dimensions are join keys, not data.
@@ -1391,6 +1391,8 @@ class Workspace:
         if self._effective is not None and had != needs:
             # An adjustment row appears or goes: patch the effective facts, indices and
             # cached reports for this one row instead of rebuilding a million rows.
+            # Row ids may shift (reset), but only this campaign's data changed.
+            touched: frozenset[str] | None = frozenset({key})
             if needs and key in self._index("campaign_key") and key not in self._aliases:
                 rows = self._append_adjustment(key)
                 self._update_reports(rows, {field})
@@ -1399,7 +1401,8 @@ class Workspace:
                 self._update_reports(set(), {field}, extra)
             else:
                 self._invalidate()
-            return Changes(rows=None, fields=frozenset({field}), reset=True, campaigns=None)
+                touched = None
+            return Changes(rows=None, fields=frozenset({field}), reset=True, campaigns=touched)
         if self._effective is None:
             return Changes(rows=None, fields=frozenset({field}), reset=True, campaigns=None)
         rows = self._refresh_adjustments({key})

@@ -379,7 +379,9 @@ class MainWindow(QMainWindow):
             self.workspace_actions.report_dropped(changes)
         data_changed = changes.reset or changes.kpis_dirty or changes.campaigns != frozenset()
         if self.data_view is not None and (data_changed or not changes.scope <= light):
-            self.data_view.invalidate()
+            # An edit names the campaigns it touched: only their part of the cube is rebuilt.
+            only = changes.campaigns if changes.scope <= light else None
+            self.data_view.invalidate(only)
         if changes.reset or changes.kpis_dirty or changes.scope or changes.campaigns != frozenset():
             self.refresh()
         else:

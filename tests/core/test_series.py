@@ -145,3 +145,35 @@ def test_change_text_reads_like_the_design() -> None:
     assert series.change_text(kpi.KPI_BY_ID["roas"], money) == "▼ −20.0 %"
     none = analysis.Change("roas", "ROAS", True, None, 5.0, None, None, None, "this period: x")
     assert series.change_text(kpi.KPI_BY_ID["roas"], none) == "this period: x"
+
+
+def test_rebuilding_only_the_edited_campaigns_equals_a_full_rebuild() -> None:
+    from kpi_desktop.core import commands
+
+    ws = Workspace.open_sample()
+    view = series.DataView(ws)
+    view.warm()
+    keys = list(ws.campaigns().index)
+    steps = [
+        commands.EditCampaignTotal(ws, keys[0], "spend", 1234.5),  # first pin: new row
+        commands.EditCampaignTotal(ws, keys[0], "conversions", 99.0),
+        commands.EditCampaignTotal(ws, keys[2], "clicks", 4321.0),
+    ]
+    for command in steps:
+        changes = command.do(ws)
+        assert changes.campaigns is not None  # each step names what it touched
+        view.invalidate(changes.campaigns)
+    fresh = series.DataView(ws)
+    for selection in (FilterSelection(), FilterSelection("last_30")):
+        pd.testing.assert_frame_equal(
+            view.report(selection).rows, fresh.report(selection).rows, check_exact=False, rtol=1e-12
+        )
+    everything = FilterSelection("all")
+    assert view.report(everything).rows.loc[keys[0], "spend"] == pytest.approx(1234.5)
+    # The pinned total is an all-dates figure: a month's view shows the month's rows.
+    month = FilterSelection("last_30")
+    assert view.report(month).rows.loc[keys[0], "spend"] > 0
+    pd.testing.assert_series_equal(
+        view.report(month).rows["spend"],
+        series.DataView(Workspace.open_sample()).report(month).rows["spend"],
+    )
