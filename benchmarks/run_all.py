@@ -18,6 +18,7 @@ SCRIPTS = (
     "bench_import_ui.py",
     "bench_store.py",
     "bench_table.py",
+    "bench_edit_ui.py",
     "bench_charts.py",
     "bench_startup.py",
 )

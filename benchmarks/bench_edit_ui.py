@@ -1,0 +1,69 @@
+"""An edit as the user waits for it: command, KPIs, every visible view repainted.
+
+Opens a workspace of 1,048,576 canonical rows in the main window (Campaigns tab
+visible), types a campaign total into 12 campaigns in turn (each the first edit of that
+campaign: an adjustment row appears) and times push -> refresh -> repaint (`grab()`).
+The store-level figure (KPI table only) is in bench_store.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+from kpi_desktop.core import commands, sample
+from kpi_desktop.core.store import Workspace
+from kpi_desktop.ui import style
+from kpi_desktop.ui.main_window import MainWindow
+from kpi_desktop.ui.settings import Settings
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_048_576)
+    parser.add_argument("--campaigns", type=int, nargs="+", default=[50, 1000])
+    args = parser.parse_args()
+    app = QApplication.instance() or QApplication(sys.argv)
+    style.apply(app)  # type: ignore[arg-type]
+    for campaigns in args.campaigns:
+        facts = sample.large_facts(args.rows, campaigns=campaigns)
+        ws = Workspace.from_facts(facts, currency="USD")
+        with tempfile.TemporaryDirectory() as tmp:
+            settings = Settings(QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat))
+            window = MainWindow(settings)
+            window.resize(1366, 860)
+            window.show()
+            window.set_workspace(ws, "bench")
+            assert window.data_view is not None
+            window.data_view.warm()
+            assert window.campaigns_tab is not None
+            window.tabs_main.setCurrentWidget(window.campaigns_tab)
+            window.grab()
+            times = []
+            for i, key in enumerate(list(ws.campaigns().index[:12])):
+                start = time.perf_counter()
+                window.push_command(commands.EditCampaignTotal(ws, key, "spend", 1000.0 + i))
+                window.grab()
+                times.append(time.perf_counter() - start)
+            window._confirm_discard = lambda: True  # type: ignore[method-assign]
+            window.close()
+        print(
+            f"{args.rows:,} rows, {campaigns:,} campaigns: campaign edit to repaint "
+            f"median {statistics.median(times) * 1000:.0f} ms, "
+            f"worst {max(times) * 1000:.0f} ms of {len(times)}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
