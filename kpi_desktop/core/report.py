@@ -362,22 +362,39 @@ def _write_table(
             cell.value = label
             if label_format:
                 cell.number_format = label_format
-        fx_gap = fmt.optional_number(row.get(FX_MISSING)) or 0.0
-        for name in INPUT_FIELDS:
-            cell = ws[f"{table.columns[name]}{r}"]
-            value = fmt.optional_number(row.get(name))
-            if name in MONEY_FIELDS and fx_gap > 0:
-                # Part of this money has no exchange rate: a partial sum in the reporting
-                # currency would be wrong, so the cell stays empty and says why.
-                value = None
-                cell.comment = Comment(missing_fx, "KPI Desk")
-            cell.value = value
-            cell.number_format = formats[name]
-        for kpi in KPIS:
-            cell = ws[f"{table.kpi_columns[kpi.id]}{r}"]
-            cell.value = kpi_formula(kpi, r, table.columns)
-            cell.number_format = kpi_formats[kpi.id]
+        _write_row(ws, table, r, row, formats, kpi_formats, missing_fx)
     return len(labels) + 1
+
+
+def _write_row(
+    ws: Worksheet,
+    table: _Table,
+    r: int,
+    values: pd.Series,
+    formats: dict[str, str],
+    kpi_formats: dict[str, str],
+    missing_fx: str,
+) -> list[Cell]:
+    """Input values and KPI formulas of sheet row `r`; returns the cells written."""
+    cells = []
+    fx_gap = fmt.optional_number(values.get(FX_MISSING)) or 0.0
+    for name in INPUT_FIELDS:
+        cell = ws[f"{table.columns[name]}{r}"]
+        value = fmt.optional_number(values.get(name))
+        if name in MONEY_FIELDS and fx_gap > 0:
+            # Part of this money has no exchange rate: a partial sum in the reporting
+            # currency would be wrong, so the cell stays empty and says why.
+            value = None
+            cell.comment = Comment(missing_fx, "KPI Desk")
+        cell.value = value
+        cell.number_format = formats[name]
+        cells.append(cell)
+    for kpi in KPIS:
+        cell = ws[f"{table.kpi_columns[kpi.id]}{r}"]
+        cell.value = kpi_formula(kpi, r, table.columns)
+        cell.number_format = kpi_formats[kpi.id]
+        cells.append(cell)
+    return cells
 
 
 def _add_helper(ws: Worksheet, table: _Table, kpi: Kpi, last_row: int, currency: str) -> None:
@@ -581,20 +598,9 @@ def _write_table_row_total(
     label = ws.cell(row=row, column=1)
     _text(label, "Total")
     label.font = _BOLD
-    fx_gap = fmt.optional_number(values.get(FX_MISSING)) or 0.0
-    for name in INPUT_FIELDS:
-        cell = ws[f"{table.columns[name]}{row}"]
-        value = fmt.optional_number(values.get(name))
-        if name in MONEY_FIELDS and fx_gap > 0:
-            value = None
-            cell.comment = Comment(missing_fx, "KPI Desk")
-        cell.value = value
-        cell.number_format = _field_format(name, total[name], currency)
-        cell.font = _BOLD
-    for kpi in KPIS:
-        cell = ws[f"{table.kpi_columns[kpi.id]}{row}"]
-        cell.value = kpi_formula(kpi, row, table.columns)
-        cell.number_format = kpi_format(kpi, currency)
+    formats = {name: _field_format(name, total[name], currency) for name in INPUT_FIELDS}
+    kpi_formats = {k.id: kpi_format(k, currency) for k in KPIS}
+    for cell in _write_row(ws, table, row, values, formats, kpi_formats, missing_fx):
         cell.font = _BOLD
 
 
