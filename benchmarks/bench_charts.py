@@ -30,8 +30,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
+from kpi_desktop import app as composition
 from kpi_desktop.core import sample, series
-from kpi_desktop.core.store import Workspace
+from kpi_desktop.core.workspace import Workspace
 from kpi_desktop.ui import style
 from kpi_desktop.ui.charts import palette
 from kpi_desktop.ui.charts.time_chart import TimeSeriesChart
@@ -136,7 +137,7 @@ def main() -> int:
     )
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat))
-        window = MainWindow(settings)
+        window = composition.create_window(settings)
         window.resize(1366, 860)
         window.show()
         start = time.perf_counter()

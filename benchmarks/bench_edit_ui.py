@@ -21,10 +21,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
+from kpi_desktop import app as composition
 from kpi_desktop.core import commands, sample
-from kpi_desktop.core.store import Workspace
+from kpi_desktop.core.workspace import Workspace
 from kpi_desktop.ui import style
-from kpi_desktop.ui.main_window import MainWindow
 from kpi_desktop.ui.settings import Settings
 
 
@@ -40,7 +40,7 @@ def main() -> int:
         ws = Workspace.from_facts(facts, currency="USD")
         with tempfile.TemporaryDirectory() as tmp:
             settings = Settings(QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat))
-            window = MainWindow(settings)
+            window = composition.create_window(settings)
             window.resize(1366, 860)
             window.show()
             window.set_workspace(ws, "bench")

@@ -31,7 +31,7 @@ import pandas as pd
 from kpi_desktop.core import kpi
 from kpi_desktop.core.sample import large_facts
 from kpi_desktop.core.schema import FIELD_NAMES
-from kpi_desktop.core.store import Workspace
+from kpi_desktop.core.workspace import Workspace
 
 
 def best(fn: Callable[[], object], repeat: int = 3) -> float:

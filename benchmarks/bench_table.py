@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QApplication
 
 from kpi_desktop.core import kpi, sample
 from kpi_desktop.ui import style
-from kpi_desktop.ui.tabs import ReportContext
+from kpi_desktop.ui.session import ReportContext
 from kpi_desktop.ui.tabs.campaigns_tab import CampaignsTab
 
 TARGET_MS = 150.0

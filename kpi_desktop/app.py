@@ -1,4 +1,5 @@
-"""Composition root: build the main window, then bring in the core and the workspace.
+"""Composition root: build the session, its autosaver and the main window over it, then
+bring in the core and the workspace.
 
 Nothing here imports pandas at module level: `__main__` shows the window first, and
 `load_initial_workspace` imports the heavy parts on a pool thread after the first paint.
@@ -12,12 +13,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kpi_desktop.ui import errors
+from kpi_desktop.ui.autosave import Autosaver
 from kpi_desktop.ui.main_window import MainWindow
+from kpi_desktop.ui.session import Session
 from kpi_desktop.ui.settings import Settings
 from kpi_desktop.ui.tasks import TaskHandle, run_task
 
 if TYPE_CHECKING:
-    from kpi_desktop.core.store import Workspace
+    from kpi_desktop.core.workspace import Workspace
 
 WORKSPACE_SUFFIX = ".kpidesk"
 SAMPLE_NAME = "Sample workspace"
@@ -25,7 +28,7 @@ SAMPLE_NAME = "Sample workspace"
 #: Imported off the UI thread before the workspace opens (the expensive part of start-up).
 HEAVY_MODULES: tuple[str, ...] = (
     "pandas",
-    "kpi_desktop.core.store",
+    "kpi_desktop.core.workspace",
     "kpi_desktop.core.format",
     "kpi_desktop.ui.tabs.dashboard_tab",
     "kpi_desktop.ui.tabs.campaigns_tab",
@@ -33,8 +36,13 @@ HEAVY_MODULES: tuple[str, ...] = (
 
 
 def create_window(settings: Settings | None = None) -> MainWindow:
-    """The main window with its settings and undo stack, still without a workspace."""
-    return MainWindow(settings or Settings())
+    """The main window over a new session (settings, undo stack, autosave), still
+    without a workspace. The session lives as long as the window (its child)."""
+    session = Session(settings or Settings())
+    Autosaver(session)  # a child of the session: follows its workspace and signals
+    window = MainWindow(session)
+    session.setParent(window)
+    return window
 
 
 def import_heavy_modules(progress: object = None) -> None:
@@ -45,7 +53,7 @@ def import_heavy_modules(progress: object = None) -> None:
 
 def open_workspace(path: Path | None) -> tuple[Workspace, str]:
     """The workspace at `path` (a .kpidesk file), or the bundled sample; with its name."""
-    from kpi_desktop.core.store import Workspace
+    from kpi_desktop.core.workspace import Workspace
 
     if path is None:
         return Workspace.open_sample(), SAMPLE_NAME
@@ -69,9 +77,10 @@ def load_initial_workspace(window: MainWindow, paths: Sequence[str] = ()) -> Tas
     workspace_path, data_files = split_paths(paths)
     what = workspace_path.name if workspace_path else "the sample workspace"
     window.show_loading(f"Opening {what}…")
+    session = window.session
 
     def opened(_: object) -> None:
-        from kpi_desktop.core.store import WorkspaceError
+        from kpi_desktop.core.workspace import WorkspaceError
 
         path = workspace_path
         try:
@@ -80,12 +89,12 @@ def load_initial_workspace(window: MainWindow, paths: Sequence[str] = ()) -> Tas
             errors.show_error(exc, parent=window, title="Could not open the workspace")
             path = None
             workspace, name = open_workspace(path)
-        window.set_workspace(workspace, name, sample=path is None)
+        session.set_workspace(workspace, name, sample=path is None)
         if path is not None:
-            window.settings.add_recent_file(str(path))
+            session.settings.add_recent_file(str(path))
         from kpi_desktop.ui.autosave import offer_startup_recovery
 
-        offer_startup_recovery(window)  # unsaved work left by a crash, if any
+        offer_startup_recovery(session, window)  # unsaved work left by a crash, if any
         if data_files:
             # `kpi-desktop FILE...`: the import dialog opens with the files queued.
             window.import_files(data_files)

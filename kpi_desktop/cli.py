@@ -90,7 +90,7 @@ def _check_files(files: Sequence[str]) -> list[Path]:
 def load_workspace(files: Sequence[Path], *, progress: object | None = None) -> Any:
     """A workspace holding `files`: a `.kpidesk` contributes its data and edits, any
     other file is imported exactly as the GUI imports it."""
-    from kpi_desktop.core.store import Workspace
+    from kpi_desktop.core.workspace import Workspace
 
     workspaces = [p for p in files if p.suffix.lower() == ".kpidesk"]
     others = [p for p in files if p.suffix.lower() != ".kpidesk"]
@@ -150,7 +150,7 @@ def _write_document(ws: Any, args: argparse.Namespace, out: Path) -> None:
     if args.format == "xlsx":
         report_module.export_workspace_xlsx(ws, out, start=start, end=end)
         return
-    from kpi_desktop.ui.pdf_report import export_workspace_pdf
+    from kpi_desktop.ui.pdf import export_workspace_pdf
 
     export_workspace_pdf(ws, out, start=start, end=end)
 
@@ -262,7 +262,7 @@ def _as_csv(result: Any, by: str, currency: str, warnings: list[str]) -> str:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from kpi_desktop.core.store import Workspace
+    from kpi_desktop.core.workspace import Workspace
 
     files = _check_files(args.files)
     target = Path(args.workspace)

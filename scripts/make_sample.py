@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from kpi_desktop.core.store import build_sample
+from kpi_desktop.core.sample import build_sample
 
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "kpi_desktop" / "assets" / "sample.kpidesk"
 
@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     ws = build_sample()
     try:
         # VACUUM drops free pages left while building, keeping the asset commit-sized.
-        ws._db.execute("VACUUM")
+        ws.vacuum()
         ws.save(out)
     finally:
         ws.close()

@@ -14,11 +14,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from kpi_desktop.core.schema import FIELDS
-from kpi_desktop.core.store import (
+from kpi_desktop.core.workspace import (
     NO_CHANGES,
     REVERT,
     Changes,
     EditRecord,
+    ImportedSource,
     RowKey,
     SourceSnapshot,
     Workspace,
@@ -315,13 +316,15 @@ class ImportSources(Command):
     `Workspace.find_replaceable`); the replaced source comes back on undo.
     """
 
-    def __init__(self, results: Sequence[object], replace: Mapping[int, str] | None = None) -> None:
+    def __init__(
+        self, results: Sequence[ImportedSource], replace: Mapping[int, str] | None = None
+    ) -> None:
         self.results = list(results)
         self.replace = dict(replace or {})
         self.added: list[str] = []
         self.replaced: dict[str, SourceSnapshot] = {}
         self.undone: list[SourceSnapshot] = []
-        names = [str(getattr(r, "file_name", "") or "data") for r in self.results]
+        names = [r.file_name or "data" for r in self.results]
         self.text = f"Import {names[0]}" if len(names) == 1 else f"Import {len(names)} files"
         self.last_changes: Changes = NO_CHANGES
 

@@ -31,13 +31,18 @@ def optional_number(value: object) -> float | None:
     return None if math.isnan(number) else number
 
 
-def _missing(value: float | None) -> bool:
+def is_missing(value: object) -> bool:
+    """Whether a cell value is missing: None or a float NaN (text and other values are not).
+
+    `optional_number` is the stricter question "is there a number here?": it also takes
+    text and other values that are not numbers for missing.
+    """
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def money(value: float | None, currency: str = "", decimals: int = 2) -> str:
     """`$1,234.50`, `€50.00`, `CHF 50.00`; an em dash when missing."""
-    if _missing(value):
+    if is_missing(value):
         return EM_DASH
     assert value is not None
     symbol = CURRENCY_SYMBOLS.get(currency.upper(), "")
@@ -52,7 +57,7 @@ def money(value: float | None, currency: str = "", decimals: int = 2) -> str:
 
 def kpi_value(kpi: Kpi, value: float | None, currency: str = "") -> str:
     """A KPI as shown: `2.50`, `12.5 %`, `$50.00`, `5.00x`, `+200 %`; em dash if undefined."""
-    if _missing(value):
+    if is_missing(value):
         return EM_DASH
     assert value is not None
     match kpi.display:
@@ -71,7 +76,7 @@ def kpi_value(kpi: Kpi, value: float | None, currency: str = "") -> str:
 
 def kpi_number(kpi: Kpi, value: float | None) -> float | None:
     """The KPI as a plain number in display units (percent for rates and lifts)."""
-    if _missing(value):
+    if is_missing(value):
         return None
     assert value is not None
     if kpi.display in (Display.PERCENT, Display.LIFT):
@@ -81,7 +86,7 @@ def kpi_number(kpi: Kpi, value: float | None) -> float | None:
 
 def field_value(name: str, value: float | None, currency: str = "") -> str:
     """An input field as shown: counts with thousands separators, money, rates in percent."""
-    if _missing(value):
+    if is_missing(value):
         return EM_DASH
     assert value is not None
     kind = FIELDS[name].kind

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -224,12 +224,7 @@ def convert_money(facts: pd.DataFrame, fx: FxRates | None) -> pd.DataFrame:
     out[FX_MISSING] = 0.0
     if fx is None or not fx.reporting or "currency" not in facts or facts.empty:
         return out
-    # One rate per distinct currency, spread by factorized codes: a Python call per row
-    # cost over a second on a million rows.
-    codes, uniques = pd.factorize(facts["currency"], use_na_sentinel=False)
-    rates = [fx.rate("" if pd.isna(c) else str(c)) for c in uniques]
-    table = np.array([np.nan if r is None else r for r in rates], dtype=np.float64)
-    factor = table[codes]
+    factor = rate_factor(facts["currency"], fx)
     for name in MONEY_FIELDS:
         if name in out:
             out[name] = out[name].to_numpy(dtype=np.float64) * factor
@@ -237,6 +232,17 @@ def convert_money(facts: pd.DataFrame, fx: FxRates | None) -> pd.DataFrame:
     has_money = facts[money].notna().any(axis=1).to_numpy()
     out[FX_MISSING] = (np.isnan(factor) & has_money).astype(float)
     return out
+
+
+def rate_factor(currencies: pd.Series | np.ndarray, fx: FxRates) -> np.ndarray:
+    """Per row, the rate that converts its money to the reporting currency (NaN: none)."""
+    # One rate per distinct currency, spread by factorized codes: a Python call per row
+    # cost over a second on a million rows.
+    codes, uniques = pd.factorize(currencies, use_na_sentinel=False)
+    rates = [fx.rate("" if pd.isna(c) else str(c)) for c in uniques]
+    table = np.array([np.nan if r is None else r for r in rates], dtype=np.float64)
+    factor: np.ndarray = table[codes]
+    return factor
 
 
 def missing_currencies(facts: pd.DataFrame, fx: FxRates | None) -> tuple[str, ...]:
@@ -252,6 +258,55 @@ def _group_columns(by: str | Sequence[str] | None) -> list[str]:
         return []
     columns = [by] if isinstance(by, str) else list(by)
     return ["campaign_key" if c == "campaign" else c for c in columns]
+
+
+def field_sums(
+    facts: pd.DataFrame,
+    names: Iterable[str],
+    codes: np.ndarray | None = None,
+    groups: int = 1,
+    *,
+    positions: np.ndarray | None = None,
+    factor: np.ndarray | None = None,
+) -> dict[str, np.ndarray]:
+    """Per group, the sum of each additive field and the mean of each rate field.
+
+    THE summing of facts: `aggregate` and the workspace's incremental KPI cube both call
+    it. All-missing gives NaN (pandas `min_count=1`); missing cells are skipped.
+
+    Args:
+        facts: rows to sum (canonical fields).
+        names: the numeric fields to sum.
+        codes: group number of every (selected) row; None sums everything as one group.
+        groups: number of groups.
+        positions: rows of `facts` to use (all when None), aligned with `codes`.
+        factor: per selected row, the exchange rate money fields are multiplied by.
+    """
+    out: dict[str, np.ndarray] = {}
+    for name in names:
+        values = facts[name].to_numpy(dtype="float64")
+        if positions is not None:
+            values = values[positions]
+        if factor is not None and name in MONEY_FIELDS:
+            values = values * factor
+        present = ~np.isnan(values)
+        if codes is None:
+            if name in RATE_FIELDS:
+                total = np.nanmean(values) if present.any() else np.nan
+            else:
+                total = values[present].sum() if present.any() else np.nan
+            out[name] = np.array([total], dtype=np.float64)
+            continue
+        count = np.bincount(codes[present], minlength=groups)
+        sums = np.bincount(codes[present], weights=values[present], minlength=groups).astype(
+            np.float64
+        )
+        if name in RATE_FIELDS:
+            with np.errstate(invalid="ignore", divide="ignore"):
+                sums = sums / count
+        sums[count == 0] = np.nan
+        out[name] = sums
+    return out
 
 
 def aggregate(
@@ -280,9 +335,7 @@ def aggregate(
     """
     data = convert_money(facts, fx)
     keys = _group_columns(by)
-    numeric = [c for c in NUMERIC_FIELDS if c in data]
-    additive = [c for c in ADDITIVE_FIELDS if c in data]
-    rates = [c for c in RATE_FIELDS if c in data]
+    summed = [c for c in ADDITIVE_FIELDS if c in data] + [c for c in RATE_FIELDS if c in data]
     event_sources: set[str] = set()
     if events is not None and len(events) and "source_id" in data:
         event_sources = set(events["source_id"].unique())
@@ -290,14 +343,7 @@ def aggregate(
         if from_events.any():
             data["users"] = data["users"].where(~from_events, np.nan)
     if not keys:
-        result = pd.DataFrame(index=pd.Index(["total"]))
-        for name in additive:
-            values = data[name].to_numpy(dtype="float64")
-            present = ~np.isnan(values)
-            result[name] = values[present].sum() if present.any() else np.nan
-        for name in rates:
-            values = data[name].to_numpy(dtype="float64")
-            result[name] = np.nanmean(values) if (~np.isnan(values)).any() else np.nan
+        result = pd.DataFrame(field_sums(data, summed), index=pd.Index(["total"]))
         result[ROWS] = float(len(data))
         result[FX_MISSING] = float(data[FX_MISSING].sum())
     else:
@@ -305,26 +351,8 @@ def aggregate(
         groups = len(index)
         columns: dict[str, np.ndarray] = {}
         if "campaign_key" in keys and "campaign" in data:
-            first = np.full(groups, len(data), dtype=np.int64)
-            np.minimum.at(first, codes, np.arange(len(data)))
-            names = data["campaign"].to_numpy(dtype=object)[first]
-            level = index.get_level_values("campaign_key") if index.nlevels > 1 else index
-            # Rows with no campaign (GA4's (direct), (organic)…) are not a campaign; say so
-            # rather than show a blank name.
-            names[np.asarray(level == "", dtype=bool)] = NO_CAMPAIGN
-            columns["campaign"] = names
-        for name in additive + rates:
-            values = data[name].to_numpy(dtype="float64")
-            present = ~np.isnan(values)
-            count = np.bincount(codes[present], minlength=groups)
-            total = np.bincount(codes[present], weights=values[present], minlength=groups).astype(
-                np.float64
-            )
-            if name in rates:
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    total = total / count
-            total[count == 0] = np.nan
-            columns[name] = total
+            columns["campaign"] = _campaign_names(data, codes, index)
+        columns |= field_sums(data, summed, codes, groups)
         columns[ROWS] = np.bincount(codes, minlength=groups).astype(float)
         columns[FX_MISSING] = np.bincount(
             codes, weights=data[FX_MISSING].to_numpy(dtype="float64"), minlength=groups
@@ -332,19 +360,36 @@ def aggregate(
         result = pd.DataFrame(columns, index=index)
     if event_sources:
         assert events is not None
-        distinct = _distinct_users(events, keys)
-        users = result["users"]
-        if keys:
-            distinct = distinct.reindex(result.index)
-        else:
-            distinct = pd.Series([distinct], index=result.index, dtype=float)
-        result["users"] = (
-            users.fillna(0.0).add(distinct.fillna(0.0)).where(users.notna() | distinct.notna())
-        )
-    for name in numeric:
-        if name not in result:
+        _add_distinct_users(result, events, keys)
+    for name in NUMERIC_FIELDS:
+        if name in data and name not in result:
             result[name] = np.nan
     return result
+
+
+def _campaign_names(data: pd.DataFrame, codes: np.ndarray, index: pd.Index) -> np.ndarray:
+    """Display name of each campaign group: its first row's name."""
+    first = np.full(len(index), len(data), dtype=np.int64)
+    np.minimum.at(first, codes, np.arange(len(data)))
+    names: np.ndarray = data["campaign"].to_numpy(dtype=object)[first]
+    level = index.get_level_values("campaign_key") if index.nlevels > 1 else index
+    # Rows with no campaign (GA4's (direct), (organic)…) are not a campaign; say so
+    # rather than show a blank name.
+    names[np.asarray(level == "", dtype=bool)] = NO_CAMPAIGN
+    return names
+
+
+def _add_distinct_users(result: pd.DataFrame, events: pd.DataFrame, keys: list[str]) -> None:
+    """Add each group's distinct event users to its summed (non-event) users."""
+    found = _distinct_users(events, keys)
+    users = result["users"]
+    if isinstance(found, pd.Series):
+        distinct = found.reindex(result.index)
+    else:
+        distinct = pd.Series([found], index=result.index, dtype=float)
+    result["users"] = (
+        users.fillna(0.0).add(distinct.fillna(0.0)).where(users.notna() | distinct.notna())
+    )
 
 
 def _group_codes(data: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, pd.Index]:

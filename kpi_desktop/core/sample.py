@@ -1,7 +1,7 @@
 """Deterministic sample data: six chatbot campaigns over 90 days, as a small business has them.
 
-`scripts/make_sample.py` turns this into the bundled sample workspace; benchmarks use
-`large_facts` for canonical data of any size.
+`build_sample` makes the sample workspace (`scripts/make_sample.py` saves it as the bundled
+asset); benchmarks use `large_facts` for canonical data of any size.
 """
 
 from __future__ import annotations
@@ -11,7 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from kpi_desktop.core.schema import normalize_facts
+from kpi_desktop.core.schema import NUMERIC_FIELDS, campaign_key, normalize_facts
+from kpi_desktop.core.workspace import StoredSource, Workspace
+from kpi_desktop.core.workspace.overrides import now
 
 SAMPLE_START = pd.Timestamp("2026-08-29")
 SAMPLE_DAYS = 90
@@ -243,3 +245,45 @@ def large_facts(rows: int, campaigns: int = 50, seed: int = 1) -> pd.DataFrame:
         }
     )
     return normalize_facts(frame)
+
+
+def build_sample() -> Workspace:
+    """The sample workspace: `generate_sample` facts, targets, notes and two UTM links."""
+    ws = Workspace.new()
+    info = StoredSource(
+        id="sample",
+        kind="sample",
+        file_name="sample data",
+        sha256="",
+        platform="sample",
+        mapping=None,
+        imported_at=now(),
+        warnings=(),
+        supplies=tuple(sorted(NUMERIC_FIELDS)),
+        currency=SAMPLE_CURRENCY,
+        rows=0,
+    )
+    ws.add_source(info, normalize_facts(generate_sample()), currency=SAMPLE_CURRENCY)
+    for kpi_id, value in SAMPLE_TARGETS.items():
+        ws.set_target(kpi_id, value)
+    for campaign in CAMPAIGNS:
+        ws.set_note(campaign_key(campaign.name), campaign.note)
+    ws.add_link(
+        "https://shop.example.com/autumn?utm_source=facebook&utm_medium=messenger"
+        "&utm_campaign=autumn_sale_2026&utm_content=quiz_opener",
+        {
+            "utm_source": "facebook",
+            "utm_medium": "messenger",
+            "utm_campaign": "autumn_sale_2026",
+            "utm_content": "quiz_opener",
+        },
+        "Autumn Sale bot, quiz opener",
+    )
+    ws.add_link(
+        "https://shop.example.com/style?utm_source=instagram&utm_medium=chatbot"
+        "&utm_campaign=style_finder",
+        {"utm_source": "instagram", "utm_medium": "chatbot", "utm_campaign": "style_finder"},
+        "Style Finder DM bot",
+    )
+    ws.mark_clean()
+    return ws

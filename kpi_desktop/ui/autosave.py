@@ -5,6 +5,7 @@ state is written with `Workspace.write_recovery` on a pool thread (`run_task`), 
 window never freezes. Recovery files of a saved workspace lie beside it; an untitled
 one's go to the app's data folder. A clean close, a save or a discard removes them;
 after a crash they stay, and `offer_recovery` / `offer_startup_recovery` ask to restore.
+Both follow the session (`ui/session.py`), never a window.
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, QStandardPaths, QTimer, Signal
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from kpi_desktop.ui.tasks import TaskHandle, run_task
 
 if TYPE_CHECKING:
-    from kpi_desktop.core.store import Workspace
-    from kpi_desktop.ui.main_window import MainWindow
+    from kpi_desktop.core.workspace import Workspace
+    from kpi_desktop.ui.session import Session
 
 #: Milliseconds after the last change before the recovery file is written.
 AUTOSAVE_DELAY_MS = 5000
@@ -47,7 +48,7 @@ def _write(ws: Workspace, folder: Path | None, progress: object = None) -> Path:
 
 
 class Autosaver(QObject):
-    """Writes the window's workspace to a recovery file 5 s after the last change.
+    """Writes the session's workspace to a recovery file 5 s after the last change.
 
     Signals:
         written(Path): a recovery file was written.
@@ -59,14 +60,15 @@ class Autosaver(QObject):
 
     def __init__(
         self,
-        window: MainWindow,
+        session: Session,
         folder: Path | None = None,
         delay_ms: int = AUTOSAVE_DELAY_MS,
     ) -> None:
-        super().__init__(window)
-        self.window = window
+        super().__init__(session)
+        self.setObjectName("autosaver")
+        self.session = session
         self.folder = (
-            folder if folder is not None else default_recovery_folder(window.settings.store)
+            folder if folder is not None else default_recovery_folder(session.settings.store)
         )
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -76,19 +78,22 @@ class Autosaver(QObject):
         self._again = False
         self._workspace: Workspace | None = None
         self.files: set[Path] = set()  # recovery files this session wrote (or restored)
-        window.undo_stack.indexChanged.connect(self.schedule)
-        window.report_refreshed.connect(self.schedule)
-        window.workspace_loaded.connect(self._workspace_loaded)
+        session.undo_stack.indexChanged.connect(self.schedule)
+        session.report_refreshed.connect(self.schedule)
+        session.unsaved_change.connect(self.schedule)
+        session.workspace_loaded.connect(self._workspace_loaded)
+        session.recovered.connect(self.adopt)
+        session.ended.connect(self.forget)
 
     def schedule(self, *_: object) -> None:
         """(Re)start the countdown after a change."""
-        ws = self.window.workspace
+        ws = self.session.workspace
         if ws is not None and ws.dirty:
             self.timer.start()
 
     def write_now(self) -> TaskHandle | None:
         """Write the recovery file in the background now (if there is unsaved work)."""
-        ws = self.window.workspace
+        ws = self.session.workspace
         if ws is None or not ws.dirty:
             return None
         if self._task is not None and self._task.is_running:
@@ -101,7 +106,7 @@ class Autosaver(QObject):
 
     def _done(self, path: object) -> None:
         assert isinstance(path, Path)
-        ws = self.window.workspace
+        ws = self.session.workspace
         if ws is None or not ws.dirty:
             # Saved or discarded while writing: this snapshot must not be offered later.
             with contextlib.suppress(OSError):
@@ -112,7 +117,7 @@ class Autosaver(QObject):
 
     def _failed(self, exc: BaseException) -> None:
         self.failed.emit(str(exc))
-        self.window.statusBar().showMessage(f"Could not write the recovery file: {exc}", 8000)
+        self.session.message.emit(f"Could not write the recovery file: {exc}", 8000)
 
     def _finished(self) -> None:
         if self._again:
@@ -120,9 +125,9 @@ class Autosaver(QObject):
             self.timer.start()
 
     def _workspace_loaded(self) -> None:
-        ws = self.window.workspace
+        ws = self.session.workspace
         if ws is not self._workspace:
-            # The previous workspace was saved or its changes discarded (the window asked).
+            # The previous workspace was saved or its changes discarded (the user was asked).
             self.forget()
             self._workspace = ws
 
@@ -144,10 +149,10 @@ def _describe(path: Path) -> str:
     return when
 
 
-def _ask_restore(window: MainWindow, what: str, path: Path) -> bool | None:
+def _ask_restore(parent: QWidget, what: str, path: Path) -> bool | None:
     """True: restore, False: discard, None: keep it for later."""
     answer = QMessageBox.question(
-        window,
+        parent,
         "Restore unsaved work?",
         f"KPI Desk closed before {what} was saved. Unsaved changes from "
         f"{_describe(path)} were kept.\n\nRestore them?",
@@ -163,59 +168,61 @@ def _ask_restore(window: MainWindow, what: str, path: Path) -> bool | None:
     return None
 
 
-def restore(window: MainWindow, recovery: Path, name: str) -> bool:
-    """Open `recovery` and show it, marked as unsaved; False (with a message) on failure."""
-    from kpi_desktop.core.store import Workspace, WorkspaceError
+def restore(session: Session, parent: QWidget, recovery: Path, name: str) -> bool:
+    """Open `recovery` as the session's workspace, marked as unsaved; False (with a
+    message box over `parent`) on failure."""
+    from kpi_desktop.core.workspace import Workspace, WorkspaceError
     from kpi_desktop.ui import errors
 
     try:
         ws = Workspace.open_recovery(recovery)
     except WorkspaceError as exc:
-        errors.show_error(exc, parent=window, title="Could not restore the unsaved work")
+        errors.show_error(exc, parent=parent, title="Could not restore the unsaved work")
         return False
-    window.set_workspace(ws, name)
-    autosaver = getattr(window, "autosave", None)
-    if isinstance(autosaver, Autosaver):
-        autosaver.adopt(recovery)
-    window._update_title()
+    session.set_workspace(ws, name)
+    session.recovered.emit(recovery)
+    session.modified_changed.emit()
     return True
 
 
-def offer_recovery(window: MainWindow, path: Path) -> bool:
+def offer_recovery(session: Session, parent: QWidget, path: Path) -> bool:
     """Before opening `path`: if a crash left its recovery file, offer it; True if restored."""
-    from kpi_desktop.core.store import Workspace
+    from kpi_desktop.core.workspace import Workspace
 
     recovery = Workspace.find_recovery(path)
     if recovery is None:
         return False
-    choice = _ask_restore(window, path.name, recovery)
+    choice = _ask_restore(parent, path.name, recovery)
     if choice is False:
         with contextlib.suppress(OSError):
             recovery.unlink()
-    return bool(choice) and restore(window, recovery, path.name)
+    return bool(choice) and restore(session, parent, recovery, path.name)
 
 
-def offer_startup_recovery(window: MainWindow, folder: Path | None = None) -> bool:
-    """At start: offer the newest recovery file of an untitled workspace or a recent file."""
-    from kpi_desktop.core.store import Workspace
+def offer_startup_recovery(session: Session, parent: QWidget, folder: Path | None = None) -> bool:
+    """At start: offer the newest recovery file of an untitled workspace or a recent file.
 
-    autosaver = getattr(window, "autosave", None)
+    `folder` holds untitled workspaces' files (default: the session's autosaver's).
+    """
+    from kpi_desktop.core.workspace import Workspace
+
     if folder is None:
-        folder = autosaver.folder if isinstance(autosaver, Autosaver) else None
-        folder = folder or default_recovery_folder(window.settings.store)
+        autosaver = session.findChild(Autosaver)
+        folder = autosaver.folder if autosaver is not None else None
+        folder = folder or default_recovery_folder(session.settings.store)
     candidates: list[tuple[Path, str]] = []
     if folder.is_dir():
         found = Workspace.find_recovery(folder)
         if found is not None:
             candidates.append((found, "an untitled workspace"))
-    for file in window.settings.recent_files:
+    for file in session.settings.recent_files:
         found = Workspace.find_recovery(file)
         if found is not None:
             candidates.append((found, Path(file).name))
     if not candidates:
         return False
     recovery, what = max(candidates, key=lambda c: c[0].stat().st_mtime)
-    choice = _ask_restore(window, what, recovery)
+    choice = _ask_restore(parent, what, recovery)
     if choice is False:
         with contextlib.suppress(OSError):
             recovery.unlink()
@@ -223,4 +230,4 @@ def offer_startup_recovery(window: MainWindow, folder: Path | None = None) -> bo
     if not choice:
         return False
     name = what if what != "an untitled workspace" else "Restored workspace"
-    return restore(window, recovery, name)
+    return restore(session, parent, recovery, name)

@@ -19,7 +19,7 @@ from kpi_desktop.core.schema import campaign_key
 from kpi_desktop.core.utm import PRESETS, LinkRecord, NamingConvention, Preset, parse_url
 
 if TYPE_CHECKING:
-    from kpi_desktop.core.store import Workspace
+    from kpi_desktop.core.workspace import Workspace
 
 CONVENTION_SETTING = "utm.naming_convention"
 PRESETS_SETTING = "utm.presets"

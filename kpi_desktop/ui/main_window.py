@@ -1,18 +1,16 @@
-"""The main window: menus, toolbar, status bar and the tabs over one open workspace.
+"""The main window: a frame of menus, toolbar, tabs and status bar over the session.
 
 The window is built from Qt alone so that it can paint before pandas and the core are
-imported; the tabs are created when the first workspace arrives (`set_workspace`).
-Every data change comes back as a core `Changes` value and goes through
-`apply_changes`, which refreshes the report and the tabs.
+imported; the tabs are created when the session opens its first workspace, and show
+every report the session computes (`Session.report_refreshed`). The workspace, the undo
+stack and every change live in the session (`ui/session.py`), not here.
 """
 
 from __future__ import annotations
 
-import gc
-import html
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -23,11 +21,8 @@ from PySide6.QtGui import (
     QIcon,
     QKeySequence,
     QPaintEvent,
-    QUndoStack,
 )
 from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QLabel,
     QMainWindow,
@@ -35,35 +30,34 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QStackedWidget,
     QStyle,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QToolBar,
-    QVBoxLayout,
     QWidget,
 )
 
-from kpi_desktop import APP_NAME, __version__
+from kpi_desktop import APP_NAME
 from kpi_desktop.ui import errors
+from kpi_desktop.ui.actions import make_action, standard_keys
+from kpi_desktop.ui.session import Session
 from kpi_desktop.ui.settings import Settings
-from kpi_desktop.ui.undo import CoreCommand, UndoCommand
+from kpi_desktop.ui.undo import CoreCommand
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QUndoStack
+
     from kpi_desktop.core.kpi import KpiReport
-    from kpi_desktop.core.series import DataView, FilterSelection
-    from kpi_desktop.core.store import Changes, Workspace
-    from kpi_desktop.ui.autosave import Autosaver
+    from kpi_desktop.core.series import DataView
+    from kpi_desktop.core.workspace import Workspace
     from kpi_desktop.ui.dialogs.import_dialog import ImportDialog
-    from kpi_desktop.ui.tabs import ReportContext
     from kpi_desktop.ui.tabs.campaigns_tab import CampaignsTab
     from kpi_desktop.ui.tabs.charts_tab import ChartsTab
     from kpi_desktop.ui.tabs.dashboard_tab import DashboardTab
+    from kpi_desktop.ui.tabs.utm import UtmTab
     from kpi_desktop.ui.widgets.filter_bar import FilterBar
-    from kpi_desktop.ui.workspace_dialogs import WorkspaceActions
+    from kpi_desktop.ui.workspace_actions import WorkspaceActions
 
 WORKSPACE_FILTER = "KPI Desk workspaces (*.kpidesk);;All files (*)"
 COMING_SOON = "coming in this version"
-UNTITLED = "Untitled workspace"
 
 
 def app_icon() -> QIcon:
@@ -73,13 +67,8 @@ def app_icon() -> QIcon:
     return QIcon(str(files("kpi_desktop") / "assets" / "icon.svg"))
 
 
-def _shortcut(key: QKeySequence.StandardKey, fallback: str) -> list[QKeySequence]:
-    keys = QKeySequence.keyBindings(key)
-    return keys or [QKeySequence(fallback)]
-
-
 class MainWindow(QMainWindow):
-    """KPI Desk's main window. Object names follow DESIGN section 9."""
+    """KPI Desk's main window over `session`. Object names follow DESIGN section 9."""
 
     #: emitted once, right after the window's first paint event.
     first_painted = Signal()
@@ -88,29 +77,21 @@ class MainWindow(QMainWindow):
     #: emitted whenever the tabs got a fresh report.
     report_refreshed = Signal()
 
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.settings = settings
-        self.workspace: Workspace | None = None
-        self.workspace_name = ""
-        self.is_sample = False
-        self.report: KpiReport | None = None
+        self.session = session
         self.dashboard_tab: DashboardTab | None = None
         self.campaigns_tab: CampaignsTab | None = None
         self.charts_tab: ChartsTab | None = None
+        self.utm_tab: UtmTab | None = None
         self.filter_bar: FilterBar | None = None
-        self.data_view: DataView | None = None
         self.workspace_actions: WorkspaceActions | None = None  # built with the tabs
-        self.autosave: Autosaver | None = None
         self.import_dialog: ImportDialog | None = None
         self.setAcceptDrops(True)  # data files to import, or a .kpidesk to open
         self._painted = False
         self.setObjectName("main_window")
         self.setWindowIcon(app_icon())
         self.setWindowTitle(APP_NAME)
-
-        self.undo_stack = QUndoStack(self)
-        self.undo_stack.cleanChanged.connect(self._update_title)
 
         self.tabs_main = QTabWidget()
         self.tabs_main.setObjectName("tabs_main")
@@ -132,62 +113,83 @@ class MainWindow(QMainWindow):
         self.resize(1366, 860)
         self._restore_geometry()
         self._update_actions()
+        session.workspace_opened.connect(self._workspace_opened)
+        session.report_refreshed.connect(self._show_report)
+        session.workspace_loaded.connect(self._workspace_loaded)
+        session.modified_changed.connect(self._update_title)
+        session.message.connect(self.statusBar().showMessage)
+        session.error.connect(lambda exc: errors.show_error(exc, parent=self))
+
+    # -- the session, for the import dialog and tests (read-only) -------------------------------
+    @property
+    def settings(self) -> Settings:
+        return self.session.settings
+
+    @property
+    def workspace(self) -> Workspace | None:
+        return self.session.workspace
+
+    @property
+    def workspace_name(self) -> str:
+        return self.session.workspace_name
+
+    @property
+    def undo_stack(self) -> QUndoStack:
+        return self.session.undo_stack
+
+    @property
+    def report(self) -> KpiReport | None:
+        return self.session.report
+
+    @property
+    def data_view(self) -> DataView | None:
+        return self.session.data_view
+
+    def push_command(self, command: CoreCommand) -> None:
+        """The session's `push` (the import dialog still calls it on the window)."""
+        self.session.push(command)
+
+    def set_workspace(self, workspace: Workspace, name: str = "", *, sample: bool = False) -> None:
+        """Show `workspace` (see `Session.set_workspace`)."""
+        self.session.set_workspace(workspace, name, sample=sample)
 
     # -- building ------------------------------------------------------------------------
-    def _action(
-        self,
-        name: str,
-        text: str,
-        tip: str,
-        slot: Callable[[], Any] | None = None,
-        keys: list[QKeySequence] | None = None,
-        icon: QStyle.StandardPixmap | None = None,
-    ) -> QAction:
-        action = QAction(text, self)
-        action.setObjectName(name)
-        action.setToolTip(tip)
-        action.setStatusTip(tip)
-        if keys:
-            action.setShortcuts(keys)
-            action.setToolTip(f"{tip} ({keys[0].toString(QKeySequence.SequenceFormat.NativeText)})")
-        if icon is not None:
-            action.setIcon(self.style().standardIcon(icon))
-        if slot is not None:
-            action.triggered.connect(slot)
-        self.addAction(action)
-        return action
-
     def _create_actions(self) -> None:
         sp = QStyle.StandardPixmap
         key = QKeySequence.StandardKey
-        self.action_new = self._action(
-            "action_new", "&New Workspace", "Start an empty workspace", self.new_workspace,
-            _shortcut(key.New, "Ctrl+N"), sp.SP_FileIcon,
+        self.action_new = make_action(
+            self, "action_new", "&New Workspace", "Start an empty workspace", self.new_workspace,
+            standard_keys(key.New, "Ctrl+N"), sp.SP_FileIcon,
         )  # fmt: skip
-        self.action_open = self._action(
-            "action_open", "&Open…", "Open a KPI Desk workspace (.kpidesk)", self.open_file,
-            _shortcut(key.Open, "Ctrl+O"), sp.SP_DialogOpenButton,
+        self.action_open = make_action(
+            self, "action_open", "&Open…", "Open a KPI Desk workspace (.kpidesk)", self.open_file,
+            standard_keys(key.Open, "Ctrl+O"), sp.SP_DialogOpenButton,
         )  # fmt: skip
-        self.action_save = self._action(
-            "action_save", "&Save", "Save the workspace", self.save,
-            _shortcut(key.Save, "Ctrl+S"), sp.SP_DialogSaveButton,
+        self.action_save = make_action(
+            self, "action_save", "&Save", "Save the workspace", self.save,
+            standard_keys(key.Save, "Ctrl+S"), sp.SP_DialogSaveButton,
         )  # fmt: skip
-        self.action_save_as = self._action(
-            "action_save_as", "Save &As…", "Save the workspace under a new name", self.save_as,
-            _shortcut(key.SaveAs, "Ctrl+Shift+S"),
+        self.action_save_as = make_action(
+            self, "action_save_as", "Save &As…", "Save the workspace under a new name",
+            self.save_as, standard_keys(key.SaveAs, "Ctrl+Shift+S"),
         )  # fmt: skip
-        self.action_import = self._action(
-            "action_import", "&Import Data…",
+        self.action_import = make_action(
+            self, "action_import", "&Import Data…",
             "Import Excel/CSV exports from ad, analytics and bot platforms",
             lambda: self.import_files(), [QKeySequence("Ctrl+I")], sp.SP_ArrowDown,
         )  # fmt: skip
-        self.action_export = self._action(
-            "action_export", "&Export Report…",
+        self.action_export = make_action(
+            self, "action_export", "&Export Report…",
             "Export the KPIs of the current filter to Excel, PDF or CSV",
             self.export_report, [QKeySequence("Ctrl+E")], sp.SP_ArrowUp,
         )  # fmt: skip
-        self.action_quit = self._action(
-            "action_quit", "&Quit", "Close KPI Desk", self.close, _shortcut(key.Quit, "Ctrl+Q")
+        self.action_quit = make_action(
+            self,
+            "action_quit",
+            "&Quit",
+            "Close KPI Desk",
+            self.close,
+            standard_keys(key.Quit, "Ctrl+Q"),
         )
         self.action_quit.setMenuRole(QAction.MenuRole.QuitRole)
 
@@ -198,27 +200,27 @@ class MainWindow(QMainWindow):
             (self.action_redo, "action_redo", key.Redo, "Ctrl+Shift+Z", sp.SP_ArrowForward),
         ):
             action.setObjectName(name)
-            action.setShortcuts(_shortcut(std, fallback))
+            action.setShortcuts(standard_keys(std, fallback))
             action.setIcon(self.style().standardIcon(icon))
             verb = "Undo" if name == "action_undo" else "Redo"
             action.setToolTip(f"{verb} the last change")
             action.setStatusTip(f"{verb} the last change")
             self.addAction(action)
-        self.action_find = self._action(
-            "action_find", "&Find Campaign…", "Filter the campaign table by name",
-            self.find_campaign, _shortcut(key.Find, "Ctrl+F"),
+        self.action_find = make_action(
+            self, "action_find", "&Find Campaign…", "Filter the campaign table by name",
+            self.find_campaign, standard_keys(key.Find, "Ctrl+F"),
         )  # fmt: skip
-        self.action_full_screen = self._action(
-            "action_full_screen", "&Full Screen", "Use the whole screen for KPI Desk",
-            self._toggle_full_screen, _shortcut(key.FullScreen, "F11"),
+        self.action_full_screen = make_action(
+            self, "action_full_screen", "&Full Screen", "Use the whole screen for KPI Desk",
+            self._toggle_full_screen, standard_keys(key.FullScreen, "F11"),
         )  # fmt: skip
         self.action_full_screen.setCheckable(True)
-        self.action_shortcuts = self._action(
-            "action_shortcuts", "&Keyboard Shortcuts", "List every keyboard shortcut",
-            self.show_shortcuts, _shortcut(key.HelpContents, "F1"),
+        self.action_shortcuts = make_action(
+            self, "action_shortcuts", "&Keyboard Shortcuts", "List every keyboard shortcut",
+            self.show_shortcuts, standard_keys(key.HelpContents, "F1"),
         )  # fmt: skip
-        self.action_about = self._action(
-            "action_about", f"&About {APP_NAME}", "Version and what KPI Desk is for",
+        self.action_about = make_action(
+            self, "action_about", f"&About {APP_NAME}", "Version and what KPI Desk is for",
             self.show_about,
         )  # fmt: skip
         self.action_about.setMenuRole(QAction.MenuRole.AboutRole)
@@ -296,8 +298,8 @@ class MainWindow(QMainWindow):
         if tooltip:
             self.tabs_main.setTabToolTip(index, tooltip)
         name = widget.objectName().removeprefix("tab_") or str(index)
-        action = self._action(
-            f"action_view_{name}", title, f"Go to the {title} tab",
+        action = make_action(
+            self, f"action_view_{name}", title, f"Go to the {title} tab",
             lambda: self.tabs_main.setCurrentWidget(widget),
             [QKeySequence(f"Ctrl+{index + 1}")] if index < 9 else None,
         )  # fmt: skip
@@ -308,29 +310,21 @@ class MainWindow(QMainWindow):
     def show_loading(self, message: str) -> None:
         """Show `message` in the window and the status bar while a workspace loads."""
         self.label_loading.setText(message)
-        if self.workspace is None:
+        if self.session.workspace is None:
             self.stack_central.setCurrentWidget(self.label_loading)
         self.statusBar().showMessage(message)
 
-    def set_workspace(self, workspace: Workspace, name: str = "", *, sample: bool = False) -> None:
-        """Show `workspace`: build the tabs on first use, clear undo, refresh everything.
-
-        `sample` marks the bundled sample workspace, which the tabs label as such.
-        """
-        gc.unfreeze()  # the previous workspace's objects may be collected again
-        self.workspace = workspace
-        self.is_sample = sample
-        self.workspace_name = name or (workspace.path.name if workspace.path else UNTITLED)
-        self.undo_stack.clear()
+    def _workspace_opened(self) -> None:
+        """A new workspace: build the tabs on first use and bind them before its report."""
         self._ensure_tabs()
+        assert self.workspace_actions is not None
+        self.workspace_actions.bind()
         self.stack_central.setCurrentWidget(self.tabs_main)
         self.statusBar().clearMessage()
-        self.refresh()
-        # A loaded workspace is long-lived: moving it out of the collector's generations
-        # keeps full collections of a large heap from landing in the middle of an edit
-        # (worst edit on 1M rows: 62 ms -> 48 ms, benchmarks/bench_store.py).
-        gc.collect()
-        gc.freeze()
+
+    def _workspace_loaded(self) -> None:
+        if self.utm_tab is not None:
+            self.utm_tab.refresh()
         self.workspace_loaded.emit()
 
     def _ensure_tabs(self) -> None:
@@ -338,69 +332,78 @@ class MainWindow(QMainWindow):
             return
         # Imported here: the tabs bring pandas and the core, which must not delay the
         # window's first paint (DESIGN section 10).
+        from kpi_desktop.ui.context_menus import install_context_menus
         from kpi_desktop.ui.tabs.campaigns_tab import CampaignsTab
+        from kpi_desktop.ui.tabs.charts_tab import ChartsTab
         from kpi_desktop.ui.tabs.dashboard_tab import DashboardTab
+        from kpi_desktop.ui.workspace_actions import WorkspaceActions
 
         self.dashboard_tab = DashboardTab()
         self.campaigns_tab = CampaignsTab()
         self.add_tab(self.dashboard_tab, "Dashboard", "Every KPI over the chosen period")
         self.add_tab(self.campaigns_tab, "Campaigns", "Inputs and KPIs per campaign")
-        from kpi_desktop.ui.tabs.charts_tab import ChartsTab
-        from kpi_desktop.ui.widgets.filter_bar import FilterBar
-
         self.charts_tab = ChartsTab()
         self.add_tab(self.charts_tab, "Charts", "KPIs over time, campaigns compared, the funnel")
-        # The filter bar sits in its own toolbar row, above the tabs it filters.
-        self.filter_bar = FilterBar()
-        self.filter_bar.selection_changed.connect(self._filter_changed)
-        self.toolbar_filter = QToolBar("Filter")
-        self.toolbar_filter.setObjectName("toolbar_filter")
-        self.toolbar_filter.setMovable(False)
-        self.toolbar_filter.addWidget(self.filter_bar)
-        self.addToolBarBreak()
-        self.addToolBar(self.toolbar_filter)
-        self.toolbar_filter.show()  # added to a window that may already be visible
-        from kpi_desktop.ui.export_dialog import install_context_menus
-
-        install_context_menus(self)  # Copy / Copy as image / Export on dashboard and table
-        from kpi_desktop.ui.workspace_dialogs import install_workspace_actions
-
-        # Edit-menu workspace actions, autosave and the UTM tab (after the other tabs).
-        self.workspace_actions = install_workspace_actions(self)
+        self.filter_bar = self._create_filter_bar()
+        # Copy / Copy as image / Export on the dashboard and the table.
+        install_context_menus(self.session, self.dashboard_tab, self.campaigns_tab.table_campaigns)
+        self.workspace_actions = WorkspaceActions(
+            self.session,
+            self,
+            self.campaigns_tab,
+            self.filter_bar,
+            self.tabs_main.setCurrentWidget,
+        )
+        self.workspace_actions.add_to_menu(self.menu_edit)
+        self.utm_tab = self._create_utm_tab()  # after the other tabs
         wanted = self.tabs_main.findChild(QWidget, self.settings.current_tab)
         if wanted is not None and self.tabs_main.indexOf(wanted) >= 0:
             self.tabs_main.setCurrentWidget(wanted)
 
-    def apply_changes(self, changes: Changes) -> None:
-        """React to what a command or import changed (KPIs recomputed when needed)."""
-        # `campaigns` None means every campaign; scope covers targets, notes, FX, aliases.
-        light = {"targets", "notes", "links", "settings", "fx"}  # no change to facts
-        if changes.dropped_edits and self.workspace_actions is not None:
-            self.workspace_actions.report_dropped(changes)
-        data_changed = changes.reset or changes.kpis_dirty or changes.campaigns != frozenset()
-        if self.data_view is not None and (data_changed or not changes.scope <= light):
-            # An edit names the campaigns it touched: only their part of the cube is rebuilt.
-            only = changes.campaigns if changes.scope <= light else None
-            self.data_view.invalidate(only)
-        if changes.reset or changes.kpis_dirty or changes.scope or changes.campaigns != frozenset():
-            self.refresh()
-        else:
-            self._update_title()
+    def _create_filter_bar(self) -> FilterBar:
+        from kpi_desktop.ui.widgets.filter_bar import FilterBar
 
-    def refresh(self) -> None:
-        """Recompute the report and hand it to every tab."""
-        ws = self.workspace
-        if ws is None:
+        # The filter bar sits in its own toolbar row, above the tabs it filters.
+        bar = FilterBar()
+        bar.selection_changed.connect(self.session.set_selection)
+        self.toolbar_filter = QToolBar("Filter")
+        self.toolbar_filter.setObjectName("toolbar_filter")
+        self.toolbar_filter.setMovable(False)
+        self.toolbar_filter.addWidget(bar)
+        self.addToolBarBreak()
+        self.addToolBar(self.toolbar_filter)
+        self.toolbar_filter.show()  # added to a window that may already be visible
+        return bar
+
+    def _create_utm_tab(self) -> UtmTab:
+        from kpi_desktop.ui.link_store import WorkspaceLinkStore
+        from kpi_desktop.ui.tabs.utm import UtmTab
+
+        session = self.session
+        store = WorkspaceLinkStore(
+            lambda: session.workspace, session.push, session.unsaved_change.emit
+        )
+        tab = UtmTab(store, undo_stack=session.undo_stack)
+        self.add_tab(tab, "UTM Links", "Build UTM-tagged links; check them against the data")
+        tab.aliasAdded.connect(lambda *_: session.refresh())
+        return tab
+
+    def _show_report(self) -> None:
+        """Hand the session's new report to the filter bar, every tab and the status bar."""
+        session = self.session
+        ws, view, report = session.workspace, session.data_view, session.report
+        if ws is None or view is None or report is None:
             return
-        view, selection = self._filtered_view(ws)
-        self.report = view.report(selection)
-        context = self._context(ws)
+        bar = self.filter_bar
+        if bar is not None:
+            bar.set_options(view.campaign_names(), view.channel_names(), view.data_range)
+            if session.selection is not None and bar.selection is not session.selection:
+                bar.set_selection(session.selection)  # the workspace's saved filter
+        context = session.context
         for tab in (self.dashboard_tab, self.campaigns_tab, self.charts_tab):
             if tab is not None:
-                tab.show_report(self.report, context)
-        campaigns = len(self.report.rows)
-        self.label_status_workspace.setText(self.workspace_name)
-        self.label_status_workspace.setToolTip(str(ws.path) if ws.path else "Not saved yet")
+                tab.show_report(report, context)
+        campaigns = len(report.rows)
         self.label_status_rows.setText(
             f"{context.fact_rows:,} rows · {campaigns:,} campaign{'s' if campaigns != 1 else ''}"
         )
@@ -411,77 +414,10 @@ class MainWindow(QMainWindow):
         self._update_actions()
         self.report_refreshed.emit()
 
-    def _context(self, ws: Workspace) -> ReportContext:
-        from kpi_desktop.core import series
-        from kpi_desktop.ui.tabs import ReportContext
-
-        facts = ws.facts()
-        view, selection = self._filtered_view(ws)
-        period = view.period(selection) or view.data_range
-        start, end = period if period else (None, None)
-        campaigns = ws.campaigns()
-        notes = campaigns["notes"].to_dict() if "notes" in campaigns else {}
-        return ReportContext(
-            workspace_name=self.workspace_name,
-            currency=ws.reporting_currency,
-            start=start,
-            end=end,
-            fact_rows=len(facts),
-            is_sample=self.is_sample,
-            targets=ws.targets().get(None, {}),
-            notes={str(k): str(v) for k, v in notes.items() if v},
-            selection=selection,
-            filter_text=series.filter_summary(
-                selection, view.period(selection), view.campaign_names(), view.channel_names()
-            ),
-            data=view,
-        )
-
-    def _filtered_view(self, ws: Workspace) -> tuple[DataView, FilterSelection]:
-        """The workspace's data view and the filter bar's choice (restored per workspace)."""
-        from kpi_desktop.core import series
-
-        new = self.data_view is None or self.data_view.workspace is not ws
-        if new:
-            self.data_view = series.DataView(ws)
-        assert self.data_view is not None
-        if self.filter_bar is None:
-            return self.data_view, series.FilterSelection()
-        view = self.data_view
-        self.filter_bar.set_options(view.campaign_names(), view.channel_names(), view.data_range)
-        if new:
-            saved = ws.get_setting(series.FILTER_SETTING)
-            self.filter_bar.set_selection(series.FilterSelection.from_json(saved))
-        return view, self.filter_bar.selection
-
-    def _filter_changed(self, selection: FilterSelection) -> None:
-        """Remember the filter in the workspace and show every tab through it."""
-        from kpi_desktop.core import series
-
-        if self.workspace is None:
-            return
-        self.workspace.set_setting(series.FILTER_SETTING, selection.to_json(), view_state=True)
-        self.refresh()
-
-    def push_command(self, command: CoreCommand) -> None:
-        """Run a core command through the undo stack (its Changes refresh the views)."""
-        assert self.workspace is not None
-        self.undo_stack.push(
-            UndoCommand(
-                command,
-                self.workspace,
-                self.apply_changes,
-                lambda exc: errors.show_error(exc, parent=self),
-            )
-        )
-
     # -- file actions ----------------------------------------------------------------------
     def new_workspace(self) -> None:
-        if not self._confirm_discard():
-            return
-        from kpi_desktop.core.store import Workspace
-
-        self.set_workspace(Workspace.new(), UNTITLED)
+        if self._confirm_discard():
+            self.session.new_workspace()
 
     def open_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -494,24 +430,21 @@ class MainWindow(QMainWindow):
         """Open the workspace at `path`; a bad file gives a message and changes nothing."""
         if not self._confirm_discard():
             return False
-        from kpi_desktop.core.store import Workspace, WorkspaceError
+        from kpi_desktop.core.workspace import WorkspaceError
         from kpi_desktop.ui.autosave import offer_recovery
 
-        if offer_recovery(self, path):  # a crash left unsaved work for this file
+        if offer_recovery(self.session, self, path):  # a crash left unsaved work for it
             self.settings.add_recent_file(str(path))
             return True
         try:
-            workspace = Workspace.open(path)
+            self.session.open(path)
         except WorkspaceError as exc:
             errors.show_error(exc, parent=self, title="Could not open the workspace")
             return False
-        self.settings.add_recent_file(str(path))
-        self.settings.last_directory = str(path.parent)
-        self.set_workspace(workspace, path.name)
         return True
 
     def save(self) -> bool:
-        ws = self.workspace
+        ws = self.session.workspace
         if ws is None:
             return False
         if ws.path is None:
@@ -519,7 +452,7 @@ class MainWindow(QMainWindow):
         return self._save_to(Path(ws.path))
 
     def save_as(self) -> bool:
-        if self.workspace is None:
+        if self.session.workspace is None:
             return False
         start = self.settings.last_directory
         suggested = str(Path(start) / "Campaign KPIs.kpidesk") if start else "Campaign KPIs.kpidesk"
@@ -534,21 +467,13 @@ class MainWindow(QMainWindow):
         return self._save_to(target)
 
     def _save_to(self, path: Path) -> bool:
-        from kpi_desktop.core.store import WorkspaceError
+        from kpi_desktop.core.workspace import WorkspaceError
 
-        assert self.workspace is not None
         try:
-            self.workspace.save(path)
+            self.session.save_to(path)
         except WorkspaceError as exc:
             errors.show_error(exc, parent=self, title="Could not save the workspace")
             return False
-        self.workspace_name = path.name
-        self.undo_stack.setClean()
-        self.settings.add_recent_file(str(path))
-        self.settings.last_directory = str(path.parent)
-        self.label_status_workspace.setText(self.workspace_name)
-        self._update_title()
-        self.statusBar().showMessage(f"Saved {path.name}", 4000)
         return True
 
     def _fill_recent_menu(self) -> None:
@@ -567,13 +492,9 @@ class MainWindow(QMainWindow):
         clear.setToolTip("Forget the recent workspaces")
         clear.triggered.connect(self.settings.clear_recent_files)
 
-    def _is_modified(self) -> bool:
-        ws = self.workspace
-        return ws is not None and (bool(ws.dirty) or not self.undo_stack.isClean())
-
     def _confirm_discard(self) -> bool:
         """Ask to save unsaved changes; False when the user cancels."""
-        if not self._is_modified():
+        if not self.session.is_modified():
             return True
         answer = QMessageBox.question(
             self,
@@ -591,13 +512,13 @@ class MainWindow(QMainWindow):
     # -- import ----------------------------------------------------------------------------------
     def import_files(self, paths: Sequence[str | Path] = ()) -> ImportDialog | None:
         """Open the import dialog (or bring the open one forward) with `paths` queued."""
-        if self.workspace is None:
+        if self.session.workspace is None:
             return None
         from kpi_desktop.ui.dialogs.import_dialog import ImportDialog
 
         dialog = self.import_dialog
         if dialog is None or not dialog.isVisible():
-            dialog = self.import_dialog = ImportDialog(self)
+            dialog = self.import_dialog = ImportDialog(self.session, self)
             dialog.finished.connect(self._import_dialog_closed)
             dialog.open()
         dialog.raise_()
@@ -622,7 +543,7 @@ class MainWindow(QMainWindow):
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
-        if self.workspace is not None and any(u.isLocalFile() for u in urls):
+        if self.session.workspace is not None and any(u.isLocalFile() for u in urls):
             event.acceptProposedAction()
         else:
             event.ignore()
@@ -631,7 +552,7 @@ class MainWindow(QMainWindow):
         from kpi_desktop.ui.dialogs.import_dialog import dropped_files
 
         paths = dropped_files(event.mimeData().urls())
-        if not paths or self.workspace is None:
+        if not paths or self.session.workspace is None:
             event.ignore()
             return
         event.acceptProposedAction()
@@ -640,9 +561,9 @@ class MainWindow(QMainWindow):
     # -- other actions -------------------------------------------------------------------------
     def export_report(self) -> None:
         """File › Export…: the export dialog over the current filter."""
-        from kpi_desktop.ui.export_dialog import open_export_dialog
+        from kpi_desktop.ui.dialogs.export import open_export_dialog
 
-        open_export_dialog(self)
+        open_export_dialog(self.session, self)
 
     def find_campaign(self) -> None:
         if self.campaigns_tab is None:
@@ -657,19 +578,28 @@ class MainWindow(QMainWindow):
             self.showNormal()
 
     def show_shortcuts(self) -> None:
+        from kpi_desktop.ui.dialogs.help import shortcuts_dialog
+
         shortcuts_dialog(self).exec()
 
     def show_about(self) -> None:
+        from kpi_desktop.ui.dialogs.help import about_dialog
+
         about_dialog(self).exec()
 
     # -- state -----------------------------------------------------------------------------------
-    def _update_title(self, *_: object) -> None:
-        name = self.workspace_name or APP_NAME
-        self.setWindowTitle(f"{name}[*] — {APP_NAME}" if self.workspace_name else APP_NAME)
-        self.setWindowModified(self._is_modified())
+    def _update_title(self) -> None:
+        session = self.session
+        name = session.workspace_name
+        self.setWindowTitle(f"{name}[*] — {APP_NAME}" if name else APP_NAME)
+        self.setWindowModified(session.is_modified())
+        ws = session.workspace
+        if ws is not None:
+            self.label_status_workspace.setText(name)
+            self.label_status_workspace.setToolTip(str(ws.path) if ws.path else "Not saved yet")
 
     def _update_actions(self) -> None:
-        has_ws = self.workspace is not None
+        has_ws = self.session.workspace is not None
         self.action_import.setEnabled(has_ws)
         for action in (self.action_save, self.action_save_as, self.action_find, self.action_export):
             action.setEnabled(has_ws)
@@ -696,8 +626,7 @@ class MainWindow(QMainWindow):
         if not self._confirm_discard():
             event.ignore()
             return
-        if self.autosave is not None:
-            self.autosave.forget()  # saved or discarded: nothing left to recover
+        self.session.end()  # saved or discarded: nothing left to recover
         self.save_geometry()
         super().closeEvent(event)
 
@@ -707,53 +636,3 @@ class MainWindow(QMainWindow):
             self._painted = True
             # Queued, so that listeners run after this frame has been drawn.
             QTimer.singleShot(0, self.first_painted.emit)
-
-
-def shortcuts_dialog(window: MainWindow) -> QDialog:
-    """A table of every action that has a keyboard shortcut."""
-    dialog = QDialog(window)
-    dialog.setObjectName("dialog_shortcuts")
-    dialog.setWindowTitle("Keyboard Shortcuts")
-    rows = [
-        (action.text().replace("&", ""), action.shortcut())
-        for action in window.actions()
-        if not action.shortcut().isEmpty()
-    ]
-    table = QTableWidget(len(rows), 2)
-    table.setObjectName("table_shortcuts")
-    table.setHorizontalHeaderLabels(["Action", "Shortcut"])
-    table.verticalHeader().setVisible(False)
-    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-    table.setShowGrid(False)
-    for row, (text, key) in enumerate(rows):
-        table.setItem(row, 0, QTableWidgetItem(text))
-        table.setItem(
-            row, 1, QTableWidgetItem(key.toString(QKeySequence.SequenceFormat.NativeText))
-        )
-    table.resizeColumnsToContents()
-    table.horizontalHeader().setStretchLastSection(True)
-    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-    buttons.rejected.connect(dialog.reject)
-    layout = QVBoxLayout(dialog)
-    layout.addWidget(table)
-    layout.addWidget(buttons)
-    dialog.resize(440, 520)
-    return dialog
-
-
-def about_dialog(window: QWidget) -> QMessageBox:
-    """The About box: version and what KPI Desk is for."""
-    box = QMessageBox(window)
-    box.setObjectName("dialog_about")
-    box.setWindowTitle(f"About {APP_NAME}")
-    box.setIconPixmap(app_icon().pixmap(64, 64))
-    box.setTextFormat(Qt.TextFormat.RichText)
-    box.setText(f"<h3>{html.escape(APP_NAME)} {html.escape(__version__)}</h3>")
-    box.setInformativeText(
-        "Prove what your chatbot campaigns earn. KPI Desk reads the Excel and CSV exports "
-        "of your ad platforms, web analytics and bot platform, and shows interactions, "
-        "CTR, conversion rate, cost per conversion, ROAS and brand lift per campaign."
-        "<br><br>Everything stays on this computer: no account, no network."
-    )
-    box.setStandardButtons(QMessageBox.StandardButton.Ok)
-    return box

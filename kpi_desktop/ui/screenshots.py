@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings
 from PySide6.QtWidgets import QWidget
 
 from kpi_desktop import app as composition
-from kpi_desktop.ui.main_window import MainWindow, about_dialog, shortcuts_dialog
+from kpi_desktop.ui.dialogs.help import about_dialog, shortcuts_dialog
+from kpi_desktop.ui.main_window import MainWindow
 from kpi_desktop.ui.settings import Settings
 
 WINDOW_SIZE = (1366, 860)
@@ -28,25 +30,27 @@ def render_screenshots(out_dir: Path, workspace: Path | None = None) -> list[Pat
         window.resize(*WINDOW_SIZE)
         window.show()
         ws, name = composition.open_workspace(workspace)
-        window.set_workspace(ws, name, sample=workspace is None)
+        session = window.session
+        session.set_workspace(ws, name, sample=workspace is None)
         _fill_utm_demo(window)
         # Demo state only: the run saves nothing, closing must not ask to, and no other
         # tab should show "Undo Add 3 links" in its toolbar.
-        window.undo_stack.clear()
+        session.undo_stack.clear()
         for index in range(window.tabs_main.count()):
             window.tabs_main.setCurrentIndex(index)
             tab = window.tabs_main.widget(index)
             written.append(_save(window, out_dir / f"{tab.objectName()}.png"))
         ws.dirty = False
-        from kpi_desktop.ui.export_dialog import ExportDialog, request_from_window
+        from kpi_desktop.ui.dialogs.export import ExportDialog, request_from_session
 
-        export = ExportDialog(ws, request_from_window(window), folder=tmp, parent=window)
+        export = ExportDialog(ws, request_from_session(session), folder=tmp, parent=window)
         for dialog in (about_dialog(window), shortcuts_dialog(window), export):
             dialog.show()
             written.append(_save(dialog, out_dir / f"{dialog.objectName()}.png"))
             dialog.close()
         written.append(_import_dialog(window, out_dir))
-        from kpi_desktop.ui.workspace_dialogs import CurrencyDialog, TargetsDialog
+        from kpi_desktop.ui.dialogs.currency import CurrencyDialog
+        from kpi_desktop.ui.dialogs.targets import TargetsDialog
 
         for dialog in (TargetsDialog(ws, "loyalty_club", window), CurrencyDialog(ws, window)):
             dialog.show()
@@ -67,7 +71,7 @@ def _fill_utm_demo(window: MainWindow) -> None:
     """The UTM tab as a user sees it at work: a filled form, its QR code, a few bulk rows."""
     from kpi_desktop.core.utm import parse_url
 
-    utm = getattr(window, "utm_tab", None)  # set by workspace_dialogs with the workspace
+    utm: Any = window.utm_tab  # built with the other tabs
     if utm is None:
         return
     history = utm.history_rows()
@@ -100,11 +104,11 @@ def _save(widget: QWidget, path: Path) -> Path:
 IMPORT_SAMPLE = Path(__file__).resolve().parents[2] / "tests" / "data" / "import" / "meta_ads.csv"
 
 
-def _import_dialog(window: QWidget, out_dir: Path) -> Path:
+def _import_dialog(window: MainWindow, out_dir: Path) -> Path:
     """`dialog_import.png`: the import dialog with a Meta Ads export read."""
     from kpi_desktop.ui.dialogs.import_dialog import ImportDialog
 
-    dialog = ImportDialog(window)  # type: ignore[arg-type]
+    dialog = ImportDialog(window.session, window)
     dialog.background = False  # no event loop runs here: read on this thread
     if IMPORT_SAMPLE.exists():
         dialog.add_files([IMPORT_SAMPLE])

@@ -2,18 +2,19 @@
 
 A core command has `text`, `do(workspace) -> Changes` and `undo(workspace) -> Changes`,
 and optionally `id` (commands with the same id may merge) and `merge_with(other) -> bool`
-(edits to one cell merge into one undo step). The QUndoStack lives in the main window.
+(edits to one cell merge into one undo step). The one QUndoStack lives in the session
+(`ui/session.py`). `Batch` / `one_step` make several core commands one undo step.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtGui import QUndoCommand
 
 if TYPE_CHECKING:
-    from kpi_desktop.core.store import Changes, Workspace
+    from kpi_desktop.core.workspace import Changes, Workspace
 
 
 class CoreCommand(Protocol):
@@ -22,6 +23,41 @@ class CoreCommand(Protocol):
     def do(self, ws: Workspace) -> Changes: ...
 
     def undo(self, ws: Workspace) -> Changes: ...
+
+
+class Batch:
+    """Several core commands as one undo step (a paste, a multi-cell revert or delete)."""
+
+    id = -1
+
+    def __init__(self, text: str, commands: Sequence[CoreCommand]) -> None:
+        self.text = text
+        self.commands = list(commands)
+
+    def do(self, ws: Workspace) -> Changes:
+        from kpi_desktop.core.workspace import NO_CHANGES
+
+        changes = NO_CHANGES
+        for command in self.commands:
+            changes = changes.merge(command.do(ws))
+        return changes
+
+    def undo(self, ws: Workspace) -> Changes:
+        from kpi_desktop.core.workspace import NO_CHANGES
+
+        changes = NO_CHANGES
+        for command in reversed(self.commands):
+            changes = changes.merge(command.undo(ws))
+        return changes
+
+
+def one_step(commands: Sequence[CoreCommand], text: str) -> CoreCommand | None:
+    """The single command, or a `Batch` of several, or None."""
+    if not commands:
+        return None
+    if len(commands) == 1:
+        return commands[0]
+    return Batch(text, commands)
 
 
 ChangesSink = Callable[["Changes"], object]

@@ -24,8 +24,9 @@ from kpi_desktop.core.commands import (
     SetReportingCurrency,
     SetTarget,
 )
+from kpi_desktop.core.io.presets import PRESET_LABELS, PRESET_ROLES
 from kpi_desktop.core.schema import normalize_facts
-from kpi_desktop.core.store import Workspace
+from kpi_desktop.core.workspace import Workspace
 
 
 @dataclass
@@ -39,6 +40,14 @@ class FakeImport:
     sha256: str = "a" * 64
     file_name: str = "meta.csv"
     currency: str = "USD"
+
+    @property
+    def role(self) -> str:
+        return PRESET_ROLES.get(self.preset, "other")
+
+    @property
+    def label(self) -> str:
+        return PRESET_LABELS.get(self.preset, "")
 
 
 def days(users=(100, 200, 300), campaign="Autumn Sale 2026") -> pd.DataFrame:

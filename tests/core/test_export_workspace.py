@@ -30,7 +30,7 @@ from kpi_desktop.core.report import (
     workspace_period,
 )
 from kpi_desktop.core.schema import normalize_facts
-from kpi_desktop.core.store import Workspace
+from kpi_desktop.core.workspace import Workspace
 
 SAMPLE = Path(str(files("kpi_desktop") / "assets" / "sample.kpidesk"))
 PERIOD = ("2026-10-28", "2026-11-26")

@@ -16,6 +16,7 @@ from kpi_desktop.core.kpi import (
     aggregate,
     compute,
     compute_kpis,
+    field_sums,
     report,
     select,
     undefined_reason,
@@ -269,3 +270,28 @@ def test_rows_without_a_campaign_are_named_so():
     rows = report(facts, "campaign").rows
     assert list(rows["campaign"]) == ["(no campaign)", "a"]
     assert list(rows["visitors"]) == [5, 1]
+
+
+def test_field_sums_is_the_summing_of_aggregate():
+    facts = normalize_facts(
+        pd.DataFrame(
+            {
+                "campaign": ["a", "a", "b", "b"],
+                "users": [1.0, None, None, None],
+                "spend": [10.0, 5.0, 2.0, None],
+                "currency": ["USD", "EUR", "USD", "USD"],
+                "ad_recall_exposed": [0.2, 0.4, None, 0.1],
+            }
+        )
+    )
+    names = ["users", "spend", "ad_recall_exposed"]
+    codes = np.array([0, 0, 1, 1])
+    sums = field_sums(facts, names, codes, 2, factor=np.array([1.0, 2.0, 1.0, 1.0]))
+    assert sums["users"][0] == 1.0
+    assert np.isnan(sums["users"][1])  # all missing stays missing
+    assert list(sums["spend"]) == [20.0, 2.0]  # EUR converted at 2
+    assert sums["ad_recall_exposed"] == pytest.approx([0.3, 0.1])  # rates are means
+    grouped = aggregate(facts, "campaign", fx=FxRates("USD", {"EUR": 2.0}))
+    assert list(grouped["spend"]) == [20.0, 2.0]
+    total = field_sums(facts, ["spend"], positions=np.array([0, 2]))
+    assert list(total["spend"]) == [12.0]

@@ -647,7 +647,7 @@ def test_failed_replace_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytes
     def fail(*_args: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(report_module.os, "replace", fail)
+    monkeypatch.setattr(report_module.atomic.os, "replace", fail)
     with pytest.raises(OSError, match="disk full"):
         write_csv(tmp_path / "out.csv", pd.DataFrame({"a": [1]}))
     with pytest.raises(OSError, match="disk full"):

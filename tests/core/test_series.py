@@ -10,7 +10,7 @@ import pytest
 
 from kpi_desktop.core import analysis, kpi, sample, series
 from kpi_desktop.core.series import FilterSelection
-from kpi_desktop.core.store import Workspace
+from kpi_desktop.core.workspace import Workspace
 
 KPI_COLUMNS = [k.id for k in kpi.KPIS]
 

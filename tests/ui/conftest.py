@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QCoreApplication, QSettings
 
-from kpi_desktop.core.store import Workspace
+from kpi_desktop.core.workspace import Workspace
 from kpi_desktop.ui.settings import Settings
 
 # The offscreen platform cannot pass size hints to a window manager and warns whenever a

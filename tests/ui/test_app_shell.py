@@ -46,7 +46,7 @@ def test_excepthook_shows_a_dialog_not_a_traceback(qapp, shown, caplog) -> None:
 
 
 def test_a_core_error_shows_its_own_message(qapp, shown) -> None:
-    from kpi_desktop.core.store import WorkspaceError
+    from kpi_desktop.core.workspace import WorkspaceError
 
     exc = WorkspaceError("The file is not a KPI Desk workspace.")
     errors.excepthook(WorkspaceError, exc, None)

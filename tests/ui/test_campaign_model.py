@@ -10,7 +10,7 @@ from PySide6.QtCore import QPersistentModelIndex, Qt
 
 from kpi_desktop.core import format as fmt
 from kpi_desktop.core.kpi import KPI_BY_ID, KpiReport
-from kpi_desktop.core.store import Workspace
+from kpi_desktop.core.workspace import Workspace
 from kpi_desktop.ui.models.campaign_model import COLUMNS, TOTAL_LABEL, CampaignTableModel
 
 DISPLAY = Qt.ItemDataRole.DisplayRole

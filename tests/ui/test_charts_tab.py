@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from kpi_desktop.core import analysis, sample, series
-from kpi_desktop.core.store import Workspace
-from kpi_desktop.ui.tabs import ReportContext
+from kpi_desktop.core.workspace import Workspace
+from kpi_desktop.ui.session import ReportContext
 from kpi_desktop.ui.tabs.charts_tab import ChartsTab
 
 

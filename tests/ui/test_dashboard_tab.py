@@ -10,8 +10,8 @@ import pytest
 from kpi_desktop.core import format as fmt
 from kpi_desktop.core import series
 from kpi_desktop.core.kpi import KPI_BY_ID, KPIS
-from kpi_desktop.core.store import Workspace
-from kpi_desktop.ui.tabs import ReportContext
+from kpi_desktop.core.workspace import Workspace
+from kpi_desktop.ui.session import ReportContext
 from kpi_desktop.ui.tabs.dashboard_tab import DashboardTab
 from kpi_desktop.ui.widgets.kpi_card import KpiCard
 

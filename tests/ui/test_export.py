@@ -16,9 +16,10 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QPushButton, QT
 
 from kpi_desktop import app as composition
 from kpi_desktop.core.progress import check
-from kpi_desktop.core.store import Workspace
-from kpi_desktop.ui import clipboard, export_dialog
-from kpi_desktop.ui.export_dialog import (
+from kpi_desktop.core.workspace import Workspace
+from kpi_desktop.ui import clipboard, context_menus
+from kpi_desktop.ui.dialogs import export as export_dialog
+from kpi_desktop.ui.dialogs.export import (
     ExportDialog,
     ExportRequest,
     default_file_name,
@@ -192,7 +193,7 @@ def test_a_failed_write_leaves_no_file_and_says_so(
     def fail(*_args: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(report.os, "replace", fail)
+    monkeypatch.setattr(report.atomic.os, "replace", fail)
     dialog.edit_path.setText(str(tmp_path / "report.xlsx"))
     with qtbot.waitSignal(dialog.export_failed, timeout=60_000):
         dialog.button_export.click()
@@ -299,7 +300,7 @@ def test_file_export_opens_the_dialog_with_the_window_filter(qtbot, loaded: Main
     dialog = loaded.findChild(ExportDialog, "dialog_export")
     assert dialog is not None
     assert dialog.isVisible()
-    request = export_dialog.request_from_window(loaded)
+    request = export_dialog.request_from_session(loaded.session)
     assert dialog.label_filter.text() == request.filter_text
     assert "all campaigns" in request.filter_text
     dialog.close()
@@ -310,7 +311,7 @@ def test_export_success_shows_the_path_and_open_folder(
 ):
     opened: list[str] = []
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
-    dialog = export_dialog.open_export_dialog(loaded, "csv")
+    dialog = export_dialog.open_export_dialog(loaded.session, loaded, "csv")
     assert dialog is not None
     path = tmp_path / "campaigns.csv"
     _export(qtbot, dialog, path)
@@ -324,7 +325,8 @@ def test_export_success_shows_the_path_and_open_folder(
 
 
 def test_dashboard_context_menu_copies_kpis_and_image(qtbot, loaded: MainWindow):
-    menu = export_dialog.dashboard_menu(loaded)
+    assert loaded.dashboard_tab is not None
+    menu = context_menus.dashboard_menu(loaded.session, loaded.dashboard_tab)
     actions = {a.objectName(): a for a in menu.actions()}
     actions["action_copy_dashboard"].trigger()
     lines = QApplication.clipboard().text().split("\r\n")
@@ -337,7 +339,8 @@ def test_dashboard_context_menu_copies_kpis_and_image(qtbot, loaded: MainWindow)
 
 
 def test_campaign_table_menu_copies_and_exports_csv(qtbot, loaded: MainWindow):
-    menu = export_dialog.campaigns_menu(loaded)
+    assert loaded.campaigns_tab is not None
+    menu = context_menus.campaigns_menu(loaded.session, loaded.campaigns_tab.table_campaigns)
     actions = {a.objectName(): a for a in menu.actions()}
     actions["action_copy_table_all"].trigger()
     text = QApplication.clipboard().text()

@@ -11,7 +11,7 @@ from kpi_desktop import app as composition
 from kpi_desktop.core import format as fmt
 from kpi_desktop.core import series
 from kpi_desktop.core.kpi import KPI_BY_ID
-from kpi_desktop.core.store import Workspace
+from kpi_desktop.core.workspace import Workspace
 from kpi_desktop.ui.main_window import MainWindow
 from kpi_desktop.ui.settings import Settings
 

@@ -20,7 +20,7 @@ from kpi_desktop import cli
 from kpi_desktop.core.io.errors import FileUnreadable
 from kpi_desktop.core.io.importer import import_file
 from kpi_desktop.core.progress import Cancelled
-from kpi_desktop.core.store import Workspace
+from kpi_desktop.core.workspace import Workspace
 from kpi_desktop.ui.dialogs.import_dialog import ImportDialog
 from kpi_desktop.ui.dialogs.import_models import PreviewModel, ProblemsModel
 from kpi_desktop.ui.main_window import MainWindow

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from kpi_desktop.core.commands import CommandStack
-from kpi_desktop.core.store import Workspace
 from kpi_desktop.core.utm import LinkRecord, LinkStore, NamingConvention, UtmParams
+from kpi_desktop.core.workspace import Workspace
 from kpi_desktop.ui.link_store import WorkspaceLinkStore
 
 
@@ -51,9 +51,9 @@ def test_no_workspace_gives_empty_answers() -> None:
 
 
 def test_sample_history_links_reuse_with_their_page_url(qtbot) -> None:
-    from kpi_desktop.core.store import Workspace
+    from kpi_desktop.core.workspace import Workspace
     from kpi_desktop.ui.link_store import WorkspaceLinkStore
-    from kpi_desktop.ui.tabs.utm_tab import UtmTab
+    from kpi_desktop.ui.tabs.utm import UtmTab
 
     ws = Workspace.open_sample()
     links = WorkspaceLinkStore(lambda: ws).links()

@@ -11,7 +11,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLineEdit, QMessageBox, QTableView, QTabWidget, QWidget
 
 from kpi_desktop import app as composition
-from kpi_desktop.core.store import Changes, Workspace, WorkspaceError
+from kpi_desktop.core.workspace import Changes, Scope, Workspace, WorkspaceError
 from kpi_desktop.ui.main_window import MainWindow
 from kpi_desktop.ui.settings import Settings
 
@@ -50,7 +50,7 @@ def test_first_paint_comes_before_any_workspace(qtbot, window: MainWindow) -> No
 
 def test_loads_the_sample_after_showing(loaded: MainWindow) -> None:
     assert loaded.workspace is not None
-    assert loaded.is_sample
+    assert loaded.session.is_sample
     assert loaded.stack_central.currentWidget() is loaded.tabs_main
     assert loaded.label_status_workspace.text() == "Sample workspace"
     assert loaded.label_status_currency.text() == "USD"
@@ -140,11 +140,11 @@ class Rename:
 
     def do(self, ws: Workspace) -> Changes:
         self.calls.append("do")
-        return Changes(kpis_dirty=False, scope=frozenset({"notes"}))
+        return Changes(kpis_dirty=False, scope=Scope.NOTES)
 
     def undo(self, ws: Workspace) -> Changes:
         self.calls.append("undo")
-        return Changes(kpis_dirty=False, scope=frozenset({"notes"}))
+        return Changes(kpis_dirty=False, scope=Scope.NOTES)
 
 
 def test_commands_go_through_the_undo_stack(qtbot, loaded: MainWindow) -> None:
@@ -191,7 +191,7 @@ def test_open_and_save_round_trip(qtbot, loaded: MainWindow, tmp_path: Path) -> 
     assert loaded.settings.recent_files[0] == str(path)
     with qtbot.waitSignal(loaded.workspace_loaded):
         assert loaded.open_path(path)
-    assert not loaded.is_sample
+    assert not loaded.session.is_sample
     assert loaded.label_status_workspace.text() == "mine.kpidesk"
     assert loaded.campaigns_tab.model.campaign_count() == 6
 

@@ -21,8 +21,10 @@ from kpi_desktop.core import format as fmt
 from kpi_desktop.core.kpi import KPIS
 from kpi_desktop.core.progress import Cancelled
 from kpi_desktop.core.schema import normalize_facts
-from kpi_desktop.core.store import Workspace
-from kpi_desktop.ui.pdf_report import export_workspace_pdf, nice_ticks, paginate
+from kpi_desktop.core.workspace import Workspace
+from kpi_desktop.ui.pdf import export_workspace_pdf
+from kpi_desktop.ui.pdf.charts import nice_ticks
+from kpi_desktop.ui.pdf.table import paginate
 
 SAMPLE = Path(str(files("kpi_desktop") / "assets" / "sample.kpidesk"))
 PERIOD = ("2026-10-28", "2026-11-26")
@@ -245,7 +247,7 @@ def test_a_failing_write_leaves_no_partial_file(
         raise OSError("disk full")
 
     (tmp_path / "old.pdf").write_bytes(b"old")
-    monkeypatch.setattr(report.os, "replace", fail)
+    monkeypatch.setattr(report.atomic.os, "replace", fail)
     with pytest.raises(OSError, match="disk full"):
         export_workspace_pdf(workspace, tmp_path / "old.pdf")
     assert os.listdir(tmp_path) == ["old.pdf"]

@@ -21,7 +21,7 @@ from kpi_desktop.core.utm import (
     read_links_table,
 )
 from kpi_desktop.ui.models.bulk_links_model import COLUMNS, BulkLinksModel
-from kpi_desktop.ui.tabs.utm_tab import UtmTab
+from kpi_desktop.ui.tabs.utm import UtmTab
 
 # Typing into the source/medium/campaign fields opens the completer's popup, and one test
 # shows the tab; the offscreen platform cannot raise a window, grab the keyboard or pass
@@ -300,7 +300,7 @@ def test_bulk_import_bad_file_warns(qtbot, tab: UtmTab, tmp_path: Path, monkeypa
     bad.write_text("a,b\n1,2\n", encoding="utf-8")
     shown: list[str] = []
     monkeypatch.setattr(
-        "kpi_desktop.ui.tabs.utm_tab.QMessageBox.warning",
+        "kpi_desktop.ui.tabs.utm.bulk_page.QMessageBox.warning",
         lambda _parent, _title, text: shown.append(text),
     )
     assert not tab.import_bulk(bad)

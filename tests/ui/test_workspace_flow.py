@@ -15,17 +15,16 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QMessageBox, QTableView
 
 from kpi_desktop import app as composition
-from kpi_desktop.core.store import APPLICATION_ID, EditRecord, RowKey, Workspace
+from kpi_desktop.core.workspace import APPLICATION_ID, EditRecord, RowKey, Workspace
 from kpi_desktop.ui import autosave
+from kpi_desktop.ui.dialogs.add_campaign import AddCampaignDialog
+from kpi_desktop.ui.dialogs.currency import CurrencyDialog
+from kpi_desktop.ui.dialogs.daily import DailyDialog
+from kpi_desktop.ui.dialogs.targets import TargetsDialog
 from kpi_desktop.ui.main_window import MainWindow
 from kpi_desktop.ui.settings import Settings
 from kpi_desktop.ui.tabs.campaigns_tab import CampaignsTab
-from kpi_desktop.ui.workspace_dialogs import (
-    AddCampaignDialog,
-    CurrencyDialog,
-    DailyDialog,
-    TargetsDialog,
-)
+from kpi_desktop.ui.workspace_actions import WorkspaceActions
 
 KEY = "loyalty_club"
 
@@ -57,6 +56,17 @@ def window(qtbot, settings: Settings, saved: Path, monkeypatch: pytest.MonkeyPat
     assert tab.model.editable
     window.tabs_main.setCurrentWidget(tab)
     return window
+
+
+def actions(window: MainWindow) -> WorkspaceActions:
+    assert window.workspace_actions is not None
+    return window.workspace_actions
+
+
+def autosaver(window: MainWindow) -> autosave.Autosaver:
+    saver = window.session.findChild(autosave.Autosaver)
+    assert saver is not None
+    return saver
 
 
 def tab_of(window: MainWindow) -> CampaignsTab:
@@ -125,7 +135,7 @@ def test_edit_undo_redo_save_reopen_and_revert(qtbot, window: MainWindow, saved:
     view.setFocus()
     view.setCurrentIndex(reopened)
     view.selectionModel().select(reopened, view.selectionModel().SelectionFlag.ClearAndSelect)
-    window.action_revert.trigger()
+    actions(window).action_revert.trigger()
     assert cell(window, KEY, "spend").data() == before_text
     assert window.action_undo.text().startswith("&Undo Revert spend")
 
@@ -183,7 +193,7 @@ def test_paste_from_excel_is_one_undo_step_and_copy_gives_tsv(qtbot, window: Mai
 
 def test_add_rename_delete_campaign_with_undo(qtbot, window: MainWindow) -> None:
     tab = tab_of(window)
-    window.action_add_campaign.trigger()
+    actions(window).action_add_campaign.trigger()
     dialog = window.findChild(AddCampaignDialog, "dialog_add_campaign")
     assert dialog is not None
     assert dialog.isVisible()
@@ -207,7 +217,7 @@ def test_add_rename_delete_campaign_with_undo(qtbot, window: MainWindow) -> None
     assert cell(window, "spring_quiz", "campaign").data() == "Spring Quiz"
 
     tab.table_campaigns.setCurrentIndex(cell(window, "spring_quiz", "users"))
-    window.action_delete_campaign.trigger()
+    actions(window).action_delete_campaign.trigger()
     assert tab.model.campaign_count() == 6
     window.action_undo.trigger()
     assert tab.model.campaign_count() == 7
@@ -222,7 +232,7 @@ def test_notes_and_targets_are_one_undo_step(qtbot, window: MainWindow) -> None:
     assert ws is not None
     tab = tab_of(window)
     tab.table_campaigns.setCurrentIndex(cell(window, KEY, "users"))
-    window.action_targets.trigger()
+    actions(window).action_targets.trigger()
     dialog = window.findChild(TargetsDialog, "dialog_targets")
     assert dialog is not None
     assert dialog.combo_campaign.currentData() == KEY
@@ -244,7 +254,7 @@ def test_notes_and_targets_are_one_undo_step(qtbot, window: MainWindow) -> None:
 
 
 def test_a_bad_target_is_refused_in_the_dialog(window: MainWindow) -> None:
-    window.action_targets.trigger()
+    actions(window).action_targets.trigger()
     dialog = window.findChild(TargetsDialog, "dialog_targets")
     assert dialog is not None
     dialog.set_target_text("ctr", "high")
@@ -304,7 +314,7 @@ def test_daily_view_opens_on_double_click_and_edits_rows(qtbot, window: MainWind
 def test_autosave_writes_a_recovery_file_in_the_background(
     qtbot, window: MainWindow, tmp_path: Path, saved: Path
 ) -> None:
-    saver = window.autosave
+    saver = autosaver(window)
     assert saver is not None
     tab = tab_of(window)
     type_into(qtbot, tab.table_campaigns, cell(window, KEY, "users"), "5")
@@ -397,7 +407,7 @@ def test_opening_a_newer_or_foreign_file_changes_nothing(
 def test_currency_dialog_sets_the_currency_and_rates(qtbot, window: MainWindow) -> None:
     ws = window.workspace
     assert ws is not None
-    window.action_currency.trigger()
+    actions(window).action_currency.trigger()
     dialog = window.findChild(CurrencyDialog, "dialog_currency")
     assert dialog is not None
     assert dialog.combo_currency.currentText() == "USD"
@@ -409,7 +419,7 @@ def test_currency_dialog_sets_the_currency_and_rates(qtbot, window: MainWindow) 
     assert roas.data(tab_of(window).model.ValueRole) is None
     assert "no exchange rate" in roas.data(Qt.ItemDataRole.ToolTipRole)
 
-    window.action_currency.trigger()
+    actions(window).action_currency.trigger()
     dialog = window.findChildren(CurrencyDialog, "dialog_currency")[-1]
     dialog.set_rate_text("USD", "0.9")
     assert "Every currency" in dialog.label_missing.text()
@@ -446,18 +456,20 @@ def test_closing_with_unsaved_changes_asks(
     assert not window.close()
     assert window.isVisible()
     assert asked == ["Save the changes to mine.kpidesk?"]
-    assert window.autosave is not None
-    assert window.autosave.timer.isActive()
+    assert autosaver(window) is not None
+    assert autosaver(window).timer.isActive()
     assert window.close()
 
 
 def test_dropped_edits_after_a_reimport_are_reported(window: MainWindow) -> None:
-    from kpi_desktop.core.store import Changes
+    from kpi_desktop.core.workspace import Changes
 
     record = EditRecord(
         "facts", RowKey("s1", "2026-09-01", KEY, "Messenger", ""), "users", 10.0, 12.0, ""
     )
-    window.apply_changes(Changes(rows=frozenset(), kpis_dirty=False, dropped_edits=(record,)))
+    window.session.apply_changes(
+        Changes(rows=frozenset(), kpis_dirty=False, dropped_edits=(record,))
+    )
     box = window.findChild(QMessageBox, "dialog_dropped_edits")
     assert box is not None
     assert "1 of your edits no longer match" in box.text()
@@ -483,7 +495,8 @@ def test_filtered_table_is_read_only_and_says_why(qtbot, window: MainWindow) -> 
 def test_utm_tab_is_mounted_after_the_other_tabs(window: MainWindow) -> None:
     names = [window.tabs_main.widget(i).objectName() for i in range(window.tabs_main.count())]
     assert names[-1] == "tab_utm"
-    utm = window.utm_tab  # type: ignore[attr-defined]
+    utm = window.utm_tab
+    assert utm is not None
     assert [link.label for link in utm.store.links()][-1] == "Style Finder DM bot"
     assert "Loyalty Club" in utm.store.campaign_names()
     assert isinstance(QApplication.instance(), QApplication)

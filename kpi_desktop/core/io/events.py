@@ -184,125 +184,212 @@ def aggregate_events(
     """
     n = len(columns.row_numbers)
     problems: list[Problem] = []
-    times = parse_date(columns.time)
+    times = parse_date(columns.time).values
     user_idx, user_values = _codes(columns.user, n)
     has_user = user_idx != _code_of(user_values, "")
-    has_time = ~np.isnat(times.values)
-    _report(
-        problems,
-        sheet,
-        columns.row_numbers,
-        ~has_time,
-        headers.get("@time", ""),
-        "event skipped: the time is not a date",
-    )
-    _report(
-        problems,
-        sheet,
-        columns.row_numbers,
-        has_time & ~has_user,
-        headers.get("@user", ""),
-        "event skipped: no user id",
-    )
-
+    valid = _report_unusable(problems, sheet, columns.row_numbers, headers, times, has_user)
     event_idx, event_values = _codes(columns.event, n)
     category = _category(list(event_values))[event_idx]
-    unknown = (category == _CATEGORY_OTHER) & has_time & has_user
-    if unknown.any():
-        names, counts = np.unique(event_values[event_idx[unknown]], return_counts=True)
-        for name, count in zip(names.tolist(), counts.tolist(), strict=True):
-            problems.append(
-                Problem(
-                    sheet,
-                    0,
-                    headers.get("@event", ""),
-                    f"event type “{name}” ({count:,} events) is not a known bot event; "
-                    "counted for users only",
-                )
-            )
-    keep = has_time & has_user & (category != _PASSIVE)
-    matched = (
-        parse_bool(columns.matched) if columns.matched is not None else np.zeros(n, dtype=bool)
-    )
-
-    camp_idx, camp_values = _codes(columns.campaign, n)
-    keys = campaign_keys(pd.Series(camp_values, dtype=object)).to_numpy(dtype=object)
-    key_codes, key_values = pd.factorize(keys)
-    # Display name of a key: its first spelling in the file.
-    first_name = pd.Series(camp_values).groupby(key_codes).first().to_numpy(dtype=object)
-    camp_key = key_codes[camp_idx]
-    chan_idx, chan_values = _codes(columns.channel, n)
-    var_idx, var_values = _codes(columns.variant, n)
-    days = times.values.astype("datetime64[D]").astype(np.int64)
-
+    _report_unknown_types(problems, sheet, headers, (event_idx, event_values), category, valid)
+    keep = valid & (category != _PASSIVE)
     rows = np.flatnonzero(keep)
     if not len(rows):
         return _empty(source_id), _empty_events(), problems
-    day = days[rows]
-    day0 = int(day.min())
-    sizes = [int(day.max()) - day0 + 1, len(key_values) or 1, len(chan_values), len(var_values)]
-    group = day - day0
-    for size, codes in zip(sizes[1:], (camp_key[rows], chan_idx[rows], var_idx[rows]), strict=True):
-        group = group * size + codes
-    # Hash-based factorisation: several times faster than sorting a million keys.
-    inverse, groups = pd.factorize(group)
-    groups = np.asarray(groups)
-    ng = len(groups)
-    cat = category[rows]
-
-    def count(mask: np.ndarray) -> np.ndarray:
-        return np.bincount(inverse, weights=mask.astype(np.float64), minlength=ng)
-
+    dims = _dimensions(columns, n)
+    groups = _group(times.astype("datetime64[D]").astype(np.int64), dims, rows)
     # Distinct users per group from the distinct (group, user) pairs, which are also the
     # events frame.
     n_users = len(user_values)
-    pairs = pd.unique(inverse.astype(np.int64) * n_users + user_idx[rows])
-    pair_group = pairs // n_users
-    pair_user = pairs % n_users
-    users = np.bincount(pair_group, minlength=ng).astype(np.float64)
+    pairs = pd.unique(groups.inverse.astype(np.int64) * n_users + user_idx[rows])
+    users = _Users(pairs // n_users, pairs % n_users, user_codes(user_values))
+    matched = parse_bool(columns.matched)[rows] if columns.matched is not None else None
+    facts = _group_facts(groups, dims, category[rows], matched, users, source_id)
+    return facts, _user_events(groups, dims, users, source_id), problems
 
-    g_day, g_key, g_chan, g_var = _decode(groups, sizes)
+
+@dataclass(frozen=True)
+class _Dimensions:
+    """Per-event codes of the grouping dimensions (campaign key, channel, variant)."""
+
+    key: np.ndarray  # per event: index into key_values
+    key_values: np.ndarray
+    first_name: np.ndarray  # display name of each key: its first spelling in the file
+    channel: np.ndarray
+    channel_values: np.ndarray
+    variant: np.ndarray
+    variant_values: np.ndarray
+
+
+@dataclass(frozen=True)
+class _Groups:
+    """Kept events grouped by day x campaign key x channel x variant."""
+
+    inverse: np.ndarray  # group of each kept event
+    date: np.ndarray  # per group: date (datetime64[ns]), key, channel and variant codes
+    key: np.ndarray
+    channel: np.ndarray
+    variant: np.ndarray
+
+    @property
+    def count(self) -> int:
+        return len(self.date)
+
+
+@dataclass(frozen=True)
+class _Users:
+    """The distinct (group, user) pairs, and every user's stable code."""
+
+    group: np.ndarray
+    user: np.ndarray
+    codes: np.ndarray
+
+
+def _report_unusable(
+    problems: list[Problem],
+    sheet: str,
+    row_numbers: np.ndarray,
+    headers: Mapping[str, str],
+    times: np.ndarray,
+    has_user: np.ndarray,
+) -> np.ndarray:
+    """Report events without a time or a user; return the mask of usable events."""
+    has_time = ~np.isnat(times)
+    time_header, user_header = headers.get("@time", ""), headers.get("@user", "")
+    reason = "event skipped: the time is not a date"
+    _report(problems, sheet, row_numbers, ~has_time, time_header, reason)
+    reason = "event skipped: no user id"
+    _report(problems, sheet, row_numbers, has_time & ~has_user, user_header, reason)
+    usable: np.ndarray = has_time & has_user
+    return usable
+
+
+def _report_unknown_types(
+    problems: list[Problem],
+    sheet: str,
+    headers: Mapping[str, str],
+    types: tuple[np.ndarray, np.ndarray],
+    category: np.ndarray,
+    valid: np.ndarray,
+) -> None:
+    """One problem per unknown event type among the usable events, with its count.
+
+    `types` is the events' type codes and the distinct type names.
+    """
+    unknown = (category == _CATEGORY_OTHER) & valid
+    if not unknown.any():
+        return
+    codes, names = types
+    names, counts = np.unique(names[codes[unknown]], return_counts=True)
+    for name, count in zip(names.tolist(), counts.tolist(), strict=True):
+        problems.append(
+            Problem(
+                sheet,
+                0,
+                headers.get("@event", ""),
+                f"event type “{name}” ({count:,} events) is not a known bot event; "
+                "counted for users only",
+            )
+        )
+
+
+def _dimensions(columns: EventColumns, n: int) -> _Dimensions:
+    camp_idx, camp_values = _codes(columns.campaign, n)
+    keys = campaign_keys(pd.Series(camp_values, dtype=object)).to_numpy(dtype=object)
+    key_codes, key_values = pd.factorize(keys)
+    first_name = pd.Series(camp_values).groupby(key_codes).first().to_numpy(dtype=object)
+    chan_idx, chan_values = _codes(columns.channel, n)
+    var_idx, var_values = _codes(columns.variant, n)
+    return _Dimensions(
+        key_codes[camp_idx],
+        np.asarray(key_values, dtype=object),
+        first_name,
+        chan_idx,
+        chan_values,
+        var_idx,
+        var_values,
+    )
+
+
+def _group(days: np.ndarray, dims: _Dimensions, rows: np.ndarray) -> _Groups:
+    """Group the kept events (`rows`) by one integer code per day x key x channel x variant."""
+    day = days[rows]
+    day0 = int(day.min())
+    sizes = [
+        int(day.max()) - day0 + 1,
+        len(dims.key_values) or 1,
+        len(dims.channel_values),
+        len(dims.variant_values),
+    ]
+    group = day - day0
+    codes = (dims.key[rows], dims.channel[rows], dims.variant[rows])
+    for size, code in zip(sizes[1:], codes, strict=True):
+        group = group * size + code
+    # Hash-based factorisation: several times faster than sorting a million keys.
+    inverse, groups = pd.factorize(group)
+    g_day, g_key, g_chan, g_var = _decode(np.asarray(groups), sizes)
     dates = (g_day + day0).astype("datetime64[D]").astype("datetime64[ns]")
-    facts = facts_frame(
+    return _Groups(inverse, dates, g_key, g_chan, g_var)
+
+
+def _group_facts(
+    groups: _Groups,
+    dims: _Dimensions,
+    cat: np.ndarray,
+    matched: np.ndarray | None,
+    users: _Users,
+    source_id: str,
+) -> pd.DataFrame:
+    """One facts row per group: distinct users and event counts by category."""
+    ng = groups.count
+
+    def count(mask: np.ndarray) -> np.ndarray:
+        counted: np.ndarray = np.bincount(
+            groups.inverse, weights=mask.astype(np.float64), minlength=ng
+        )
+        return counted
+
+    return facts_frame(
         {
-            "date": dates,
-            "campaign": first_name[g_key] if len(first_name) else "",
-            "campaign_key": np.asarray(key_values, dtype=object)[g_key],
-            "channel": chan_values[g_chan],
-            "variant": var_values[g_var],
-            "users": users,
+            "date": groups.date,
+            "campaign": dims.first_name[groups.key] if len(dims.first_name) else "",
+            "campaign_key": dims.key_values[groups.key],
+            "channel": dims.channel_values[groups.channel],
+            "variant": dims.variant_values[groups.variant],
+            "users": np.bincount(users.group, minlength=ng).astype(np.float64),
             "interactions": count((cat == _MESSAGE) | (cat == _CLICK) | (cat == _LINK)),
             "declared_data_points": count(cat == _ATTRIBUTE),
             "clicks": count(cat == _LINK),
             "total_messages": count(cat == _MESSAGE),
-            "matched_responses": count((cat == _MESSAGE) & matched[rows])
-            if columns.matched is not None
+            "matched_responses": count((cat == _MESSAGE) & matched)
+            if matched is not None
             else np.full(ng, np.nan),
             "currency": "",
             "source_id": source_id,
         }
     )
-    codes = user_codes(user_values)
+
+
+def _user_events(groups: _Groups, dims: _Dimensions, users: _Users, source_id: str) -> pd.DataFrame:
+    """The events frame: one row per distinct user x day x key x channel x variant."""
     # The text columns are filled into one object block chunk by chunk: pandas would
     # otherwise stack separate columns into that block in one GIL-holding copy, a stall
     # of the UI thread on a million rows (and convert them to its str dtype first).
-    texts = np.empty((4, len(pairs)), dtype=object)
-    key_array = np.asarray(key_values, dtype=object)
-    for chunk in _chunks(len(pairs)):
-        group_of = pair_group[chunk]
+    texts = np.empty((4, len(users.group)), dtype=object)
+    for chunk in _chunks(len(users.group)):
+        group_of = users.group[chunk]
         texts[0, chunk] = source_id
-        texts[1, chunk] = key_array[g_key[group_of]]
-        texts[2, chunk] = chan_values[g_chan[group_of]]
-        texts[3, chunk] = var_values[g_var[group_of]]
+        texts[1, chunk] = dims.key_values[groups.key[group_of]]
+        texts[2, chunk] = dims.channel_values[groups.channel[group_of]]
+        texts[3, chunk] = dims.variant_values[groups.variant[group_of]]
     events = pd.DataFrame(
         texts.T,
         columns=["source_id", "campaign_key", "channel", "variant"],
         dtype=object,
         copy=False,
     )
-    events.insert(0, "user", pd.Series(codes[pair_user], dtype=np.int64))
-    events.insert(2, "date", pd.Series(dates[pair_group]))
-    return facts, events, problems
+    events.insert(0, "user", pd.Series(users.codes[users.user], dtype=np.int64))
+    events.insert(2, "date", pd.Series(groups.date[users.group]))
+    return events
 
 
 def _chunks(n: int, size: int = 1 << 16) -> list[slice]:
@@ -378,7 +465,7 @@ def facts_frame(frame: pd.DataFrame | Mapping[str, object]) -> pd.DataFrame:
 def _length(columns: Mapping[str, object]) -> int:
     for value in columns.values():
         if not isinstance(value, str) and hasattr(value, "__len__"):
-            return len(value)  # type: ignore[arg-type]
+            return len(value)
     return 0
 
 

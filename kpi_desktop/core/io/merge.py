@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 
 from kpi_desktop.core.io.events import facts_frame
-from kpi_desktop.core.io.importer import ImportResult
 from kpi_desktop.core.io.presets import BOT_FIELDS
+from kpi_desktop.core.io.result import ImportResult
 from kpi_desktop.core.schema import FIELD_NAMES, NUMERIC_FIELDS, empty_facts
 
 ADDITIVE_ACROSS_SOURCES = frozenset(
@@ -92,7 +92,8 @@ def _covers(result: SourceInfo, facts: pd.DataFrame, dates: pd.Series) -> np.nda
     hi = pd.Timestamp(end) if end is not None else pd.Timestamp.max
     values = dates.to_numpy()
     inside = (values >= np.datetime64(lo)) & (values <= np.datetime64(hi))
-    return inside | pd.isna(values)
+    covered: np.ndarray = inside | pd.isna(values)
+    return covered
 
 
 def merge_sources(
@@ -146,92 +147,123 @@ def merge_facts(
         (facts, notes): every source's rows plus zero rows, canonical columns first.
     """
     results = list(sources)
-    outcome_priority = tuple(outcome_priority or DEFAULT_OUTCOME_PRIORITY)
-    bot_priority = tuple(bot_priority or DEFAULT_BOT_PRIORITY)
-    aliases = dict(aliases or {})
     if not results:
         return empty_facts(), []
-    given = list(frames)
-    frames = []
-    supplies: list[set[str]] = []
-    notes: list[MergeNote] = []
-    for result, original in zip(results, given, strict=True):
-        frame = original.copy()
-        if aliases:
-            frame["campaign_key"] = frame["campaign_key"].map(lambda k: aliases.get(k, k))
-        frames.append(frame)
-        supplies.append(set(result.supplies))
-
+    priorities = (
+        tuple(bot_priority or DEFAULT_BOT_PRIORITY),
+        tuple(outcome_priority or DEFAULT_OUTCOME_PRIORITY),
+    )
+    copies = _with_aliases(frames, dict(aliases or {}))
+    supplies = [set(result.supplies) for result, _ in zip(results, copies, strict=True)]
     suppliers = {f: [i for i, s in enumerate(supplies) if f in s] for f in NUMERIC_FIELDS}
     additive = set(ADDITIVE_ACROSS_SOURCES)
+    notes: list[MergeNote] = []
     if use_ad_conversions and not suppliers["conversions"]:
-        ads = [
-            i
-            for i, r in enumerate(results)
-            if r.role == "ad" and {"ad_conversions", "ad_conversion_value"} & supplies[i]
-        ]
-        for target, source in (
-            ("conversions", "ad_conversions"),
-            ("conversion_value", "ad_conversion_value"),
-        ):
-            used = [i for i in ads if source in supplies[i]]
-            for i in used:
-                frames[i][target] = frames[i][source]
-                supplies[i].add(target)
-            if used:
-                suppliers[target] = used
-                additive.add(target)  # each platform's own figures, added like spend
-                names = tuple(_label(results[i]) for i in used)
-                notes.append(
-                    MergeNote(
-                        target,
-                        names,
-                        f"{target.replace('_', ' ')}: the ad platforms' own figures "
-                        f"({', '.join(names)}), as no web analytics source was imported",
-                    )
-                )
-
-    _fill_zeros(results, frames, supplies)
-    merged = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    origin = np.concatenate([np.full(len(f), i) for i, f in enumerate(frames)])
-
+        notes += _ad_conversions(results, copies, supplies, suppliers, additive)
+    _fill_zeros(results, copies, supplies)
+    merged = pd.concat(copies, ignore_index=True) if len(copies) > 1 else copies[0]
+    origin = np.concatenate([np.full(len(f), i) for i, f in enumerate(copies)])
     for name in NUMERIC_FIELDS:
         who = suppliers[name]
         if not who:
             continue
-        labels = tuple(_label(results[i]) for i in who)
         if name in additive or len(who) == 1:
             if not any(n.field == name for n in notes):
-                verb = "sum of" if len(who) > 1 and name in additive else "from"
-                notes.append(
-                    MergeNote(name, labels, f"{name.replace('_', ' ')}: {verb} {', '.join(labels)}")
-                )
+                notes.append(_from_note(name, [_label(results[i]) for i in who], additive))
             continue
-        priority = bot_priority if name in BOT_FIELDS else outcome_priority
-        ranks = np.array([_rank(results[i], priority) * 1000 + i for i in range(len(results))])
-        row_rank = ranks[origin].astype(float)
-        present = merged[name].notna().to_numpy()
-        row_rank[~present] = np.inf
-        keys = [merged["campaign_key"], merged["date"].fillna(pd.Timestamp(0))]
-        best = pd.Series(row_rank).groupby(keys, dropna=False).transform("min").to_numpy()
-        losing = present & (row_rank > best)
-        merged.loc[losing, name] = np.nan
-        order = sorted(who, key=lambda i: ranks[i])
-        winner = _label(results[order[0]])
-        notes.append(
-            MergeNote(
-                name,
-                tuple(_label(results[i]) for i in order),
-                f"{name.replace('_', ' ')}: {winner} wins over "
-                f"{', '.join(_label(results[i]) for i in order[1:])}",
+        priority = priorities[0] if name in BOT_FIELDS else priorities[1]
+        notes.append(_pick_winner(merged, origin, name, results, who, priority))
+    return _canonical(merged.reset_index(drop=True)), notes
+
+
+def _with_aliases(frames: Sequence[pd.DataFrame], aliases: dict[str, str]) -> list[pd.DataFrame]:
+    """Copies of the frames (the merge writes into them), campaign aliases applied."""
+    out = []
+    for original in frames:
+        frame = original.copy()
+        if aliases:
+            frame["campaign_key"] = frame["campaign_key"].map(lambda k: aliases.get(k, k))
+        out.append(frame)
+    return out
+
+
+def _ad_conversions(
+    results: Sequence[SourceInfo],
+    frames: list[pd.DataFrame],
+    supplies: list[set[str]],
+    suppliers: dict[str, list[int]],
+    additive: set[str],
+) -> list[MergeNote]:
+    """Let the ad platforms' own conversions and value stand in (no web analytics source)."""
+    notes = []
+    ads = [
+        i
+        for i, r in enumerate(results)
+        if r.role == "ad" and {"ad_conversions", "ad_conversion_value"} & supplies[i]
+    ]
+    for target, source in (
+        ("conversions", "ad_conversions"),
+        ("conversion_value", "ad_conversion_value"),
+    ):
+        used = [i for i in ads if source in supplies[i]]
+        for i in used:
+            frames[i][target] = frames[i][source]
+            supplies[i].add(target)
+        if used:
+            suppliers[target] = used
+            additive.add(target)  # each platform's own figures, added like spend
+            names = tuple(_label(results[i]) for i in used)
+            notes.append(
+                MergeNote(
+                    target,
+                    names,
+                    f"{target.replace('_', ' ')}: the ad platforms' own figures "
+                    f"({', '.join(names)}), as no web analytics source was imported",
+                )
             )
-        )
-    merged = merged.reset_index(drop=True)
+    return notes
+
+
+def _from_note(name: str, labels: list[str], additive: set[str]) -> MergeNote:
+    """The note of a field with one source, or added up over its sources."""
+    verb = "sum of" if len(labels) > 1 and name in additive else "from"
+    return MergeNote(name, tuple(labels), f"{name.replace('_', ' ')}: {verb} {', '.join(labels)}")
+
+
+def _pick_winner(
+    merged: pd.DataFrame,
+    origin: np.ndarray,
+    name: str,
+    results: Sequence[SourceInfo],
+    who: list[int],
+    priority: Sequence[str],
+) -> MergeNote:
+    """Blank the losing values of `name` per campaign and day; say who wins."""
+    ranks = np.array([_rank(results[i], priority) * 1000 + i for i in range(len(results))])
+    row_rank = ranks[origin].astype(float)
+    present = merged[name].notna().to_numpy()
+    row_rank[~present] = np.inf
+    keys = [merged["campaign_key"], merged["date"].fillna(pd.Timestamp(0))]
+    best = pd.Series(row_rank).groupby(keys, dropna=False).transform("min").to_numpy()
+    losing = present & (row_rank > best)
+    merged.loc[losing, name] = np.nan
+    order = sorted(who, key=lambda i: ranks[i])
+    winner = _label(results[order[0]])
+    return MergeNote(
+        name,
+        tuple(_label(results[i]) for i in order),
+        f"{name.replace('_', ' ')}: {winner} wins over "
+        f"{', '.join(_label(results[i]) for i in order[1:])}",
+    )
+
+
+def _canonical(merged: pd.DataFrame) -> pd.DataFrame:
+    """Canonical columns first, then the frames' extra columns (row references)."""
     extras = [c for c in merged.columns if c not in FIELD_NAMES]
     canonical = facts_frame(merged)
     for column in extras:
         canonical[column] = merged[column].to_numpy()
-    return canonical, notes
+    return canonical
 
 
 def _fill_zeros(
@@ -377,11 +409,11 @@ def suggest_key_aliases(
                 continue
             if (ra, len(ka)) <= (rb, len(kb)):
                 canonical, other = ka, kb
-                sources = (sb, sa)
+                from_sources = (sb, sa)
             else:
                 canonical, other = kb, ka
-                sources = (sa, sb)
+                from_sources = (sa, sb)
             pair = (other, canonical)
             if pair not in out or out[pair].score < score:
-                out[pair] = AliasSuggestion(other, canonical, sources, score)
+                out[pair] = AliasSuggestion(other, canonical, from_sources, score)
     return sorted(out.values(), key=lambda s: (-s.score, s.key))

@@ -111,7 +111,8 @@ def _as_array(column: pa.Array | pa.ChunkedArray) -> pa.Array:
 
 
 def _null_mask(column: pa.Array) -> np.ndarray:
-    return column.is_null().to_numpy(zero_copy_only=False)
+    mask: np.ndarray = column.is_null().to_numpy(zero_copy_only=False)
+    return mask
 
 
 def _texts(column: pa.Array) -> pa.Array:
@@ -148,7 +149,8 @@ def parse_text(column: pa.Array | pa.ChunkedArray) -> np.ndarray:
         dictionary = encoded.dictionary
     uniques = np.array([*dictionary.to_pylist(), ""], dtype=object)
     indices = encoded.indices.fill_null(len(uniques) - 1).to_numpy(zero_copy_only=False)
-    return uniques[indices]
+    texts: np.ndarray = uniques[indices]
+    return texts
 
 
 def missing_mask(column: pa.Array | pa.ChunkedArray) -> np.ndarray:
@@ -158,7 +160,8 @@ def missing_mask(column: pa.Array | pa.ChunkedArray) -> np.ndarray:
         return _null_mask(column)
     lowered = pc.utf8_lower(pc.utf8_trim_whitespace(column))
     hit = pc.is_in(lowered, value_set=pa.array(MISSING_TOKENS)).fill_null(True)
-    return hit.to_numpy(zero_copy_only=False) | _null_mask(column)
+    mask: np.ndarray = hit.to_numpy(zero_copy_only=False) | _null_mask(column)
+    return mask
 
 
 def decimal_evidence(column: pa.Array | pa.ChunkedArray) -> tuple[int, int]:
@@ -429,14 +432,17 @@ def _parse_unique_dates(uniques: pa.Array, dayfirst: bool | None) -> np.ndarray:
 def parse_bool(column: pa.Array | pa.ChunkedArray) -> np.ndarray:
     """Truthy flags (TRUE, 1, yes, y, matched, x, ✓) as a bool array; anything else False."""
     column = _as_array(column)
+    flags: np.ndarray
     if pa.types.is_boolean(column.type):
-        return column.fill_null(False).to_numpy(zero_copy_only=False)
-    if pa.types.is_integer(column.type) or pa.types.is_floating(column.type):
+        flags = column.fill_null(False).to_numpy(zero_copy_only=False)
+    elif pa.types.is_integer(column.type) or pa.types.is_floating(column.type):
         values = pc.cast(column, pa.float64()).fill_null(0).to_numpy(zero_copy_only=False)
-        return values != 0
-    text = pc.utf8_lower(_texts(column))
-    truthy = pa.array(["true", "1", "yes", "y", "matched", "x", "✓", "wahr", "ja", "t", "1.0"])
-    return pc.is_in(text, value_set=truthy).fill_null(False).to_numpy(zero_copy_only=False)
+        flags = values != 0
+    else:
+        text = pc.utf8_lower(_texts(column))
+        truthy = pa.array(["true", "1", "yes", "y", "matched", "x", "✓", "wahr", "ja", "t", "1.0"])
+        flags = pc.is_in(text, value_set=truthy).fill_null(False).to_numpy(zero_copy_only=False)
+    return flags
 
 
 def to_day(values: np.ndarray) -> np.ndarray:
@@ -450,4 +456,5 @@ def parse_date_text(text: str, dayfirst: bool | None = None) -> dt.date | None:
     value = parsed.values[0]
     if np.isnat(value):
         return None
-    return value.astype("datetime64[D]").astype(dt.date)
+    day: dt.date = value.astype("datetime64[D]").astype(dt.date)
+    return day

@@ -102,6 +102,11 @@ class Preset:
         return sum(1 for h in present if h in self.columns)
 
 
+def _named(columns: dict[str, str | None]) -> dict[str, str]:
+    """The entries of a header map that name a target (ignored headers left out)."""
+    return {h: t for h, t in columns.items() if t}
+
+
 def _cols(**groups: Sequence[str] | str | None) -> dict[str, str | None]:
     """Build a header map from `target=[headers…]` (use `_` for None and `at_` for roles)."""
     out: dict[str, str | None] = {}
@@ -492,59 +497,68 @@ PRESET_ROLES: dict[str, Role] = {p.id: p.role for p in PRESETS} | {
 #: Header words of unknown layouts, for a best guess (the user corrects it in the preview).
 SYNONYMS: dict[str, str] = {
     **{h: t for h, t in BOT_STATS.columns.items() if t},
-    **_cols(
-        date=["date", "day", "datum", "tag", "reporting date", "report date"],
-        campaign=[
-            "campaign",
-            "campaign name",
-            "kampagne",
-            "utm_campaign",
-            "utm campaign",
-            "session campaign",
-            "insertion order",
-        ],
-        source_medium=["source / medium", "source/medium", "session source / medium"],
-        visitors=["visitors", "sessions", "website visitors", "visits", "sitzungen", "besucher"],
-        conversions=[
-            "conversions",
-            "key events",
-            "purchases",
-            "orders",
-            "sign-ups",
-            "signups",
-            "bookings",
-            "leads",
-        ],
-        conversion_value=[
-            "conversion value",
-            "revenue",
-            "total revenue",
-            "sales",
-            "umsatz",
-            "purchase value",
-            "value",
-        ],
-        spend=[
-            "spend",
-            "cost",
-            "amount spent",
-            "ad spend",
-            "kosten",
-            "media cost",
-            "budget spent",
-            "ausgaben",
-        ],
-        other_cost=[
-            "other cost",
-            "other costs",
-            "fees",
-            "platform fees",
-            "agency fees",
-            "creative cost",
-        ],
-        impressions=["impressions", "impr."],
-        ad_clicks=["ad clicks"],
-        at_currency=["currency", "currency code", "währung"],
+    **_named(
+        _cols(
+            date=["date", "day", "datum", "tag", "reporting date", "report date"],
+            campaign=[
+                "campaign",
+                "campaign name",
+                "kampagne",
+                "utm_campaign",
+                "utm campaign",
+                "session campaign",
+                "insertion order",
+            ],
+            source_medium=["source / medium", "source/medium", "session source / medium"],
+            visitors=[
+                "visitors",
+                "sessions",
+                "website visitors",
+                "visits",
+                "sitzungen",
+                "besucher",
+            ],
+            conversions=[
+                "conversions",
+                "key events",
+                "purchases",
+                "orders",
+                "sign-ups",
+                "signups",
+                "bookings",
+                "leads",
+            ],
+            conversion_value=[
+                "conversion value",
+                "revenue",
+                "total revenue",
+                "sales",
+                "umsatz",
+                "purchase value",
+                "value",
+            ],
+            spend=[
+                "spend",
+                "cost",
+                "amount spent",
+                "ad spend",
+                "kosten",
+                "media cost",
+                "budget spent",
+                "ausgaben",
+            ],
+            other_cost=[
+                "other cost",
+                "other costs",
+                "fees",
+                "platform fees",
+                "agency fees",
+                "creative cost",
+            ],
+            impressions=["impressions", "impr."],
+            ad_clicks=["ad clicks"],
+            at_currency=["currency", "currency code", "währung"],
+        )
     ),
 }
 

@@ -139,9 +139,6 @@ class BulkLinksModel(QAbstractTableModel):
             return ""
         return self._results[row].errors.get(name, "")
 
-    def result(self, row: int) -> BuildResult:
-        return self._results[row]
-
     def rows(self) -> list[Row]:
         return [dict(r) for r in self._rows]
 

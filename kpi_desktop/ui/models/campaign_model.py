@@ -39,10 +39,11 @@ from kpi_desktop.ui import style
 
 if TYPE_CHECKING:
     from kpi_desktop.core.commands import Command
-    from kpi_desktop.core.store import EditRecord, Workspace
+    from kpi_desktop.core.workspace import EditRecord, Workspace
+    from kpi_desktop.ui.undo import CoreCommand
 
-#: Pushes a core command through the window's undo stack (`MainWindow.push_command`).
-CommandSink = Callable[["Command"], None]
+#: Pushes a core command through the session's undo stack (`Session.push`).
+CommandSink = Callable[["CoreCommand"], None]
 
 
 #: Short column headers for KPIs; the tooltip carries the full name and formula.

@@ -18,7 +18,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from kpi_desktop.core import format as fmt
 from kpi_desktop.core.schema import FIELDS, INPUT_FIELDS
-from kpi_desktop.core.store import ADJUSTMENT_SOURCE, EDITABLE_FIELDS
+from kpi_desktop.core.workspace import ADJUSTMENT_SOURCE, EDITABLE_FIELDS
 from kpi_desktop.ui.models.campaign_model import (
     CLIPBOARD_ROLE,
     EDITED_BACKGROUND,
@@ -31,7 +31,7 @@ from kpi_desktop.ui.models.campaign_model import (
 
 if TYPE_CHECKING:
     from kpi_desktop.core.commands import Command
-    from kpi_desktop.core.store import Workspace
+    from kpi_desktop.core.workspace import Workspace
 
 Index = QModelIndex | QPersistentModelIndex
 

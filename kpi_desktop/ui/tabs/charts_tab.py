@@ -12,10 +12,10 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kpi_desktop.core import series
-from kpi_desktop.core.kpi import KpiReport
+from kpi_desktop.core.kpi import KPIS, KpiReport
 from kpi_desktop.ui.charts.bar_chart import CampaignBarChart, FunnelChart
 from kpi_desktop.ui.charts.time_chart import TimeSeriesChart
-from kpi_desktop.ui.tabs import ReportContext
+from kpi_desktop.ui.session import ReportContext
 
 FREQS = (("D", "By day"), ("W", "By week"), ("M", "By month"))
 SPLITS = (
@@ -41,7 +41,7 @@ class ChartsTab(QWidget):
         self.combo_chart_metric.setMaxVisibleItems(25)
         for ident, label in series.chart_measures():
             self.combo_chart_metric.addItem(label, ident)
-        self.combo_chart_metric.insertSeparator(len(series.KPIS))
+        self.combo_chart_metric.insertSeparator(len(KPIS))
         self.combo_chart_metric.setCurrentIndex(self.combo_chart_metric.findData("conversion_rate"))
         self.combo_chart_freq = QComboBox()
         for ident, label in FREQS:

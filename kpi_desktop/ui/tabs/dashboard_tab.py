@@ -26,7 +26,7 @@ from kpi_desktop.core.analysis import FUNNEL_STEPS
 from kpi_desktop.core.kpi import KPIS, KpiReport
 from kpi_desktop.core.series import DashboardData, KpiCardData
 from kpi_desktop.ui import style
-from kpi_desktop.ui.tabs import ReportContext
+from kpi_desktop.ui.session import ReportContext
 from kpi_desktop.ui.widgets.kpi_card import STATUS_COLOURS, KpiCard
 
 COLUMNS = 3

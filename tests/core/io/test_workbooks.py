@@ -5,9 +5,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kpi_desktop.core.io import readers
 from kpi_desktop.core.io.errors import FileUnreadable
-from kpi_desktop.core.io.importer import ImportOptions, ImportResult, import_file
+from kpi_desktop.core.io.importer import ImportOptions, import_file
+from kpi_desktop.core.io.readers import workbook
+from kpi_desktop.core.io.result import ImportResult
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "import"
 
@@ -129,9 +130,9 @@ def test_fallback_when_only_loading_a_sheet_fails(monkeypatch: pytest.MonkeyPatc
 @pytest.mark.usefixtures("calamine_fails")
 def test_fallback_checks_the_uncompressed_size_first(monkeypatch: pytest.MonkeyPatch) -> None:
     opened: list[Path] = []
-    monkeypatch.setattr(readers, "_OpenpyxlBook", lambda path: opened.append(path))
+    monkeypatch.setattr(workbook, "OpenpyxlBook", lambda path: opened.append(path))
     with pytest.raises(FileUnreadable, match="more than the"):
-        readers.Workbook(DATA / "meta_formatted.xlsx", "xlsx", max_uncompressed=1000)
+        workbook.Workbook(DATA / "meta_formatted.xlsx", "xlsx", max_uncompressed=1000)
     assert opened == []
 
 
