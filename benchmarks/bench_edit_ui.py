@@ -52,7 +52,7 @@ def main() -> int:
             times = []
             for i, key in enumerate(list(ws.campaigns().index[:12])):
                 start = time.perf_counter()
-                window.push_command(commands.EditCampaignTotal(ws, key, "spend", 1000.0 + i))
+                window.session.push(commands.EditCampaignTotal(ws, key, "spend", 1000.0 + i))
                 window.grab()
                 times.append(time.perf_counter() - start)
             window._confirm_discard = lambda: True  # type: ignore[method-assign]

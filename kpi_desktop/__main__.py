@@ -110,7 +110,7 @@ def _screenshots(out_dir: Path, files: Sequence[str]) -> int:
     # errors here go to stderr with exit status 2 instead of the GUI exception hook.
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     _application()
-    from kpi_desktop.ui.screenshots import render_screenshots
+    from kpi_desktop.screenshots import render_screenshots
 
     workspace = Path(files[0]) if files else None
     try:

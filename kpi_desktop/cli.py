@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from kpi_desktop.core.atomic import atomic_write
+
 SUBCOMMANDS = ("report", "import", "utm")
 
 
@@ -139,7 +141,7 @@ def _report(args: argparse.Namespace) -> int:
     if out is None:
         sys.stdout.write(text)
     else:
-        out.write_text(text, encoding="utf-8-sig" if args.format == "csv" else "utf-8")
+        atomic_write(out, text.encode("utf-8-sig" if args.format == "csv" else "utf-8"))
     return 0
 
 

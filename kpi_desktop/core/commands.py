@@ -9,11 +9,14 @@ several times is one undo step.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from kpi_desktop.core.schema import FIELDS
+from kpi_desktop.core.series.selection import ANNOTATIONS_SETTING, parse_annotations
 from kpi_desktop.core.workspace import (
     NO_CHANGES,
     REVERT,
@@ -21,6 +24,7 @@ from kpi_desktop.core.workspace import (
     EditRecord,
     ImportedSource,
     RowKey,
+    Scope,
     SourceSnapshot,
     Workspace,
 )
@@ -31,6 +35,7 @@ EDIT_CAMPAIGN_ID = 2
 SET_TARGET_ID = 3
 SET_NOTE_ID = 4
 SET_FX_ID = 5
+EDIT_BULK_CELL_ID = 6
 
 
 class Command(ABC):
@@ -392,36 +397,108 @@ class SetReportingCurrency(Command):
         return ws.set_reporting_currency(self.previous)
 
 
-class CommandStack:
-    """A minimal undo stack with QUndoStack's push/merge rules, for tests and the CLI."""
+# -- settings, chart notes and UTM links: data too, so undoable like the rest -------------------
 
-    def __init__(self, ws: Workspace) -> None:
-        self.ws = ws
-        self.done: list[Command] = []
-        self.redoable: list[Command] = []
 
-    def push(self, command: Command) -> Changes:
-        """Do `command`; merge it into the previous one when both agree."""
-        changes = command.do(self.ws)
-        self.redoable.clear()
-        top = self.done[-1] if self.done else None
-        if top is not None and command.id >= 0 and top.id == command.id and top.merge_with(command):
-            return changes
-        self.done.append(command)
-        return changes
+def _json_copy(value: Any) -> Any:
+    """A deep copy of a JSON value, so a command never shares a list with the workspace."""
+    return json.loads(json.dumps(value))
 
-    def undo(self) -> Changes:
-        """Undo the last command (nothing when there is none)."""
-        if not self.done:
-            return NO_CHANGES
-        command = self.done.pop()
-        self.redoable.append(command)
-        return command.undo(self.ws)
 
-    def redo(self) -> Changes:
-        """Redo the last undone command."""
-        if not self.redoable:
-            return NO_CHANGES
-        command = self.redoable.pop()
-        self.done.append(command)
-        return command.do(self.ws)
+class SetSetting(Command):
+    """Change one workspace setting (naming convention, UTM presets, value aliases…).
+
+    Undo puts the previous value back, or removes the setting if there was none.
+    """
+
+    def __init__(
+        self, ws: Workspace, key: str, value: Any, text: str, scope: Scope = Scope.SETTINGS
+    ) -> None:
+        self.key = key
+        self.value = _json_copy(value)
+        self.had_value = ws.has_setting(key)
+        self.previous = _json_copy(ws.get_setting(key)) if self.had_value else None
+        self.text = text
+        self.scope = scope
+
+    def do(self, ws: Workspace) -> Changes:
+        ws.set_setting(self.key, self.value)
+        return self._changes()
+
+    def undo(self, ws: Workspace) -> Changes:
+        if self.had_value:
+            ws.set_setting(self.key, self.previous)
+        else:
+            ws.delete_setting(self.key)
+        return self._changes()
+
+    def _changes(self) -> Changes:
+        return Changes(
+            rows=frozenset(),
+            kpis_dirty=False,
+            scope=self.scope,
+            settings=frozenset({self.key}),
+        )
+
+
+class AddAnnotation(SetSetting):
+    """Pin a dated note on the time charts (kept with the workspace)."""
+
+    def __init__(self, ws: Workspace, day: dt.date, note: str) -> None:
+        notes = sorted([*parse_annotations(ws.get_setting(ANNOTATIONS_SETTING, [])), (day, note)])
+        value = [{"date": d.isoformat(), "text": t} for d, t in notes]
+        when = f"{day.day} {day:%b %Y}"
+        super().__init__(ws, ANNOTATIONS_SETTING, value, f"Add chart note on {when}")
+        self.scope = Scope.ANNOTATIONS
+
+
+class SetBulkLinks(SetSetting):
+    """Replace the rows of the UTM bulk-links table (kept as a workspace setting).
+
+    `cell` names the (row, column) typed into; typing into the same cell again merges
+    into one undo step, as in the Campaigns table.
+    """
+
+    def __init__(
+        self,
+        ws: Workspace,
+        key: str,
+        rows: Sequence[Mapping[str, str]],
+        text: str,
+        cell: tuple[int, str] | None = None,
+    ) -> None:
+        super().__init__(ws, key, [dict(r) for r in rows], text, Scope.LINKS)
+        self.cell = cell
+        self.id = EDIT_BULK_CELL_ID if cell is not None else -1
+
+    def merge_with(self, other: Command) -> bool:
+        if not isinstance(other, SetBulkLinks) or self.cell is None or other.cell != self.cell:
+            return False
+        self.value = other.value
+        return True
+
+
+class AddLink(Command):
+    """Save a built UTM link to the workspace's link history."""
+
+    def __init__(self, url: str, params: Mapping[str, str], note: str = "") -> None:
+        self.url = url
+        self.params = dict(params)
+        self.note = note
+        self.link_id: int | None = None
+        what = note or url
+        self.text = f"Save link {what if len(what) <= 40 else what[:39] + '…'}"
+
+    def do(self, ws: Workspace) -> Changes:
+        self.link_id = ws.add_link(self.url, self.params, self.note)
+        return _links_changed()
+
+    def undo(self, ws: Workspace) -> Changes:
+        if self.link_id is not None:
+            ws.remove_link(self.link_id)
+            self.link_id = None
+        return _links_changed()
+
+
+def _links_changed() -> Changes:
+    return Changes(rows=frozenset(), kpis_dirty=False, scope=Scope.LINKS)

@@ -20,7 +20,7 @@ def make_action(
     name: str,
     text: str,
     tip: str,
-    slot: Callable[[], Any] | None = None,
+    slot: Callable[..., Any] | None = None,
     keys: list[QKeySequence] | None = None,
     icon: QStyle.StandardPixmap | None = None,
 ) -> QAction:

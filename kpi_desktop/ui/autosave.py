@@ -80,7 +80,6 @@ class Autosaver(QObject):
         self.files: set[Path] = set()  # recovery files this session wrote (or restored)
         session.undo_stack.indexChanged.connect(self.schedule)
         session.report_refreshed.connect(self.schedule)
-        session.unsaved_change.connect(self.schedule)
         session.workspace_loaded.connect(self._workspace_loaded)
         session.recovered.connect(self.adopt)
         session.ended.connect(self.forget)

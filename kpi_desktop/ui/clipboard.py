@@ -30,8 +30,8 @@ def table_rows(view: QAbstractItemView, *, whole: bool = False) -> list[list[str
     """The selection's display text (or, with `whole` or no selection, every row), with a
     header row; hidden columns are left out and columns follow their on-screen order."""
     model = view.model()
-    if model is None:
-        return []
+    if model is None:  # before setModel(); PySide6's stubs say model() never is None
+        return []  # type: ignore[unreachable]
     header = getattr(view, "horizontalHeader", lambda: None)()
     columns = list(range(model.columnCount()))
     if header is not None:

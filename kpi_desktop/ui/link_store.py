@@ -1,57 +1,56 @@
 """`WorkspaceLinkStore`: the UTM builder's `LinkStore` over the open workspace.
 
-Links go to the workspace's link history; the naming convention, presets and the
-source/medium/channel aliases are workspace settings (JSON); a campaign alias is an
-`AddAlias` command through the window's undo stack, since it changes the data.
-The store follows the window's current workspace (it is asked through a callable).
+Links go to the workspace's link history; the naming convention, presets, the
+source/medium/channel aliases and the bulk table's rows are workspace settings (JSON).
+Every change is a core command (`AddLink`, `SetSetting`, `SetBulkLinks`, `AddAlias`)
+pushed through the session's one undo stack, so Edit › Undo reverts it like any edit.
+The store follows the session's current workspace (it is asked through a callable).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from kpi_desktop.core import commands
+from kpi_desktop.core.format import is_missing
 from kpi_desktop.core.schema import campaign_key
 from kpi_desktop.core.utm import PRESETS, LinkRecord, NamingConvention, Preset, parse_url
 
 if TYPE_CHECKING:
+    from kpi_desktop.core.commands import Command
     from kpi_desktop.core.workspace import Workspace
 
 CONVENTION_SETTING = "utm.naming_convention"
 PRESETS_SETTING = "utm.presets"
 ALIASES_SETTING = "utm.aliases"
+BULK_LINKS_SETTING = "utm.bulk_links"
+#: The settings the UTM tab shows: a change to one of them refreshes the tab.
+UTM_SETTINGS = frozenset({CONVENTION_SETTING, PRESETS_SETTING, ALIASES_SETTING})
 
 
 class WorkspaceLinkStore:
-    """`core.utm.LinkStore` over `workspace()`; `push` runs a core command undoably.
+    """`core.utm.LinkStore` over `workspace()`; every change goes through `push`.
 
     Args:
         workspace: returns the open workspace (None before one is open).
-        push: the window's `push_command`; without it campaign aliases apply directly.
-        changed: called after a change that bypasses the undo stack (links, settings),
-            so that autosave notices it.
+        push: runs a core command on the one undo stack (`Session.push`).
     """
 
     def __init__(
         self,
         workspace: Callable[[], Workspace | None],
-        push: Callable[[Any], None] | None = None,
-        changed: Callable[[], object] | None = None,
+        push: Callable[[Command], object],
     ) -> None:
         self._workspace = workspace
         self._push = push
-        self._changed = changed
 
     def _ws(self) -> Workspace | None:
         return self._workspace()
-
-    def _notify(self) -> None:
-        if self._changed is not None:
-            self._changed()
 
     # -- links ----------------------------------------------------------------------------
     def add_link(self, record: LinkRecord) -> None:
@@ -60,8 +59,7 @@ class WorkspaceLinkStore:
             return
         params = {**record.params.to_dict(), "base_url": record.base_url}
         params["created"] = record.created.isoformat()
-        ws.add_link(record.url, params, record.label)
-        self._notify()
+        self._push(commands.AddLink(record.url, params, record.label))
 
     def links(self) -> list[LinkRecord]:
         """Oldest first, like `MemoryLinkStore` (the builder shows them newest first)."""
@@ -71,7 +69,7 @@ class WorkspaceLinkStore:
         frame = ws.links()
         out = []
         for row in reversed(frame.to_dict("records")):
-            data = {k: v for k, v in row.items() if not _blank(v)}
+            data = {k: v for k, v in row.items() if not is_missing(v)}
             data["label"] = data.get("note", "")
             data["created"] = _local(data.get("created"))
             if not data.get("base_url") and data.get("url"):
@@ -104,8 +102,10 @@ class WorkspaceLinkStore:
     def set_naming_convention(self, convention: NamingConvention) -> None:
         ws = self._ws()
         if ws is not None:
-            ws.set_setting(CONVENTION_SETTING, json.loads(convention.to_json()))
-            self._notify()
+            value = json.loads(convention.to_json())
+            self._push(
+                commands.SetSetting(ws, CONVENTION_SETTING, value, "Change naming convention")
+            )
 
     def presets(self) -> list[Preset]:
         ws = self._ws()
@@ -120,8 +120,8 @@ class WorkspaceLinkStore:
     def save_presets(self, presets: Sequence[Preset]) -> None:
         ws = self._ws()
         if ws is not None:
-            ws.set_setting(PRESETS_SETTING, [p.to_dict() for p in presets])
-            self._notify()
+            value = [p.to_dict() for p in presets]
+            self._push(commands.SetSetting(ws, PRESETS_SETTING, value, "Change UTM presets"))
 
     # -- aliases and data -----------------------------------------------------------------
     def add_alias(self, kind: str, from_value: str, to_value: str) -> None:
@@ -129,19 +129,13 @@ class WorkspaceLinkStore:
         if ws is None:
             return
         if kind == "campaign":
-            from kpi_desktop.core.commands import AddAlias
-
-            command = AddAlias(ws, campaign_key(from_value), campaign_key(to_value))
-            if self._push is not None:
-                self._push(command)
-            else:
-                command.do(ws)
+            self._push(commands.AddAlias(ws, campaign_key(from_value), campaign_key(to_value)))
             return
         saved = ws.get_setting(ALIASES_SETTING) or {}
         aliases = {k: dict(v) for k, v in saved.items()} if isinstance(saved, dict) else {}
         aliases.setdefault(kind, {})[from_value] = to_value
-        ws.set_setting(ALIASES_SETTING, aliases)
-        self._notify()
+        text = f"Treat {kind} “{from_value}” as “{to_value}”"
+        self._push(commands.SetSetting(ws, ALIASES_SETTING, aliases, text))
 
     def aliases(self) -> dict[str, dict[str, str]]:
         ws = self._ws()
@@ -158,9 +152,20 @@ class WorkspaceLinkStore:
         ws = self._ws()
         return pd.DataFrame() if ws is None else ws.facts()
 
+    # -- the bulk table -------------------------------------------------------------------
+    def bulk_links(self) -> list[dict[str, str]]:
+        ws = self._ws()
+        saved = None if ws is None else ws.get_setting(BULK_LINKS_SETTING)
+        if not isinstance(saved, list):
+            return []
+        return [{str(k): str(v) for k, v in r.items()} for r in saved if isinstance(r, dict)]
 
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, float) and value != value)
+    def set_bulk_links(
+        self, rows: Sequence[Mapping[str, str]], text: str, cell: tuple[int, str] | None = None
+    ) -> None:
+        ws = self._ws()
+        if ws is not None:
+            self._push(commands.SetBulkLinks(ws, BULK_LINKS_SETTING, rows, text, cell))
 
 
 def _local(value: object) -> str | None:

@@ -8,6 +8,7 @@ stack and every change live in the session (`ui/session.py`), not here.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +19,7 @@ from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
+    QGuiApplication,
     QIcon,
     QKeySequence,
     QPaintEvent,
@@ -40,14 +42,13 @@ from kpi_desktop.ui import errors
 from kpi_desktop.ui.actions import make_action, standard_keys
 from kpi_desktop.ui.session import Session
 from kpi_desktop.ui.settings import Settings
-from kpi_desktop.ui.undo import CoreCommand
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QUndoStack
 
     from kpi_desktop.core.kpi import KpiReport
     from kpi_desktop.core.series import DataView
-    from kpi_desktop.core.workspace import Workspace
+    from kpi_desktop.core.workspace import Changes, Workspace
     from kpi_desktop.ui.dialogs.import_dialog import ImportDialog
     from kpi_desktop.ui.tabs.campaigns_tab import CampaignsTab
     from kpi_desktop.ui.tabs.charts_tab import ChartsTab
@@ -57,7 +58,23 @@ if TYPE_CHECKING:
     from kpi_desktop.ui.workspace_actions import WorkspaceActions
 
 WORKSPACE_FILTER = "KPI Desk workspaces (*.kpidesk);;All files (*)"
-COMING_SOON = "coming in this version"
+
+
+#: The size the dashboard was laid out for; a smaller screen gets its whole free area.
+DESIGN_SIZE = QSize(1366, 860)
+
+
+def _first_size() -> QSize:
+    """The window's size before any saved geometry: DESIGN_SIZE, but never larger than
+    the screen's free area (a 1366×768 laptop with a task bar has about 1366×728).
+
+    The offscreen platform (tests, `--screenshots`) has a nominal 800×800 screen and no
+    window manager: there the design size is kept so pictures are the same everywhere.
+    """
+    screen = QGuiApplication.primaryScreen()
+    if screen is None or QGuiApplication.platformName() == "offscreen":
+        return DESIGN_SIZE
+    return DESIGN_SIZE.boundedTo(screen.availableGeometry().size())
 
 
 def app_icon() -> QIcon:
@@ -110,13 +127,14 @@ class MainWindow(QMainWindow):
         self._create_menus()
         self._create_toolbar()
         self._create_status_bar()
-        self.resize(1366, 860)
+        self.resize(_first_size())
         self._restore_geometry()
         self._update_actions()
         session.workspace_opened.connect(self._workspace_opened)
         session.report_refreshed.connect(self._show_report)
         session.workspace_loaded.connect(self._workspace_loaded)
         session.modified_changed.connect(self._update_title)
+        session.changed.connect(self._changes_applied)
         session.message.connect(self.statusBar().showMessage)
         session.error.connect(lambda exc: errors.show_error(exc, parent=self))
 
@@ -144,10 +162,6 @@ class MainWindow(QMainWindow):
     @property
     def data_view(self) -> DataView | None:
         return self.session.data_view
-
-    def push_command(self, command: CoreCommand) -> None:
-        """The session's `push` (the import dialog still calls it on the window)."""
-        self.session.push(command)
 
     def set_workspace(self, workspace: Workspace, name: str = "", *, sample: bool = False) -> None:
         """Show `workspace` (see `Session.set_workspace`)."""
@@ -343,6 +357,7 @@ class MainWindow(QMainWindow):
         self.add_tab(self.dashboard_tab, "Dashboard", "Every KPI over the chosen period")
         self.add_tab(self.campaigns_tab, "Campaigns", "Inputs and KPIs per campaign")
         self.charts_tab = ChartsTab()
+        self.charts_tab.annotation_requested.connect(self._add_annotation)
         self.add_tab(self.charts_tab, "Charts", "KPIs over time, campaigns compared, the funnel")
         self.filter_bar = self._create_filter_bar()
         # Copy / Copy as image / Export on the dashboard and the table.
@@ -380,13 +395,33 @@ class MainWindow(QMainWindow):
         from kpi_desktop.ui.tabs.utm import UtmTab
 
         session = self.session
-        store = WorkspaceLinkStore(
-            lambda: session.workspace, session.push, session.unsaved_change.emit
-        )
-        tab = UtmTab(store, undo_stack=session.undo_stack)
+        store = WorkspaceLinkStore(lambda: session.workspace, session.push)
+        tab = UtmTab(store)
         self.add_tab(tab, "UTM Links", "Build UTM-tagged links; check them against the data")
-        tab.aliasAdded.connect(lambda *_: session.refresh())
         return tab
+
+    def _changes_applied(self, changes: Changes) -> None:
+        """Refresh what the session's report does not carry: the UTM tab, chart notes."""
+        from kpi_desktop.core.workspace import Scope
+        from kpi_desktop.ui.link_store import BULK_LINKS_SETTING, UTM_SETTINGS
+
+        if self.charts_tab is not None and changes.scope & Scope.ANNOTATIONS:
+            self.charts_tab.show_annotations()
+        tab = self.utm_tab
+        if tab is None:
+            return
+        if BULK_LINKS_SETTING in changes.settings:
+            tab.model_bulk.reload()
+        history = changes.scope & Scope.LINKS and BULK_LINKS_SETTING not in changes.settings
+        data = changes.reset or changes.sources or changes.scope & Scope.ALIASES
+        if history or data or changes.settings & UTM_SETTINGS:
+            tab.refresh()
+
+    def _add_annotation(self, day: dt.date, text: str) -> None:
+        from kpi_desktop.core.commands import AddAnnotation
+
+        if self.session.workspace is not None:
+            self.session.push(AddAnnotation(self.session.workspace, day, text))
 
     def _show_report(self) -> None:
         """Hand the session's new report to the filter bar, every tab and the status bar."""

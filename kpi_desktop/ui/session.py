@@ -79,7 +79,6 @@ class Session(QObject):
         report_refreshed: `report` and `context` were recomputed.
         changed(Changes): a command, an undo or an import changed the workspace.
         modified_changed: the name or the unsaved-changes state may have changed.
-        unsaved_change: something changed outside the undo stack (links, settings).
         recovered(Path): the workspace was restored from this recovery file.
         ended: the workspace was closed cleanly (saved or its changes discarded).
         message(str, int): a status-bar note and how long to show it (ms).
@@ -91,7 +90,6 @@ class Session(QObject):
     report_refreshed = Signal()
     changed = Signal(object)
     modified_changed = Signal()
-    unsaved_change = Signal()
     recovered = Signal(Path)
     ended = Signal()
     message = Signal(str, int)
@@ -183,20 +181,15 @@ class Session(QObject):
             UndoCommand(command, self.workspace, self.apply_changes, self.error.emit)
         )
 
-    #: The attribute name the import dialog still uses (it was the window's method).
-    push_command = push
-
     def apply_changes(self, changes: Changes) -> None:
         """React to what a command or import changed (KPIs recomputed when needed)."""
         # `campaigns` None means every campaign; scope covers targets, notes, FX, aliases.
         campaigns_changed = changes.campaigns != frozenset()
         data_changed = changes.reset or changes.kpis_dirty or campaigns_changed
-        if self.data_view is not None and (data_changed or not changes.scope.keeps_facts):
-            # An edit names the campaigns it touched: only their part of the cube is rebuilt.
-            only = changes.campaigns if changes.scope.keeps_facts else None
-            self.data_view.invalidate(only)
-        if data_changed or changes.scope:
-            self.refresh()
+        if self.data_view is not None:
+            self.data_view.apply(changes)  # it decides what of its cube is out of date
+        if data_changed or (changes.scope and not changes.scope.outside_report):
+            self.refresh()  # links, settings and chart notes move no KPI: no new report
         else:
             self.modified_changed.emit()
         self.changed.emit(changes)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from PySide6.QtCore import QByteArray, QSettings
 
 MAX_RECENT_FILES = 8
@@ -53,7 +55,8 @@ class Settings:
     # -- files ------------------------------------------------------------------------
     @property
     def recent_files(self) -> list[str]:
-        value = self._store.value("files/recent", [], type=list)
+        # `type=list` makes Qt return a list (typed `object` in PySide6's stubs).
+        value = cast("list[object] | None", self._store.value("files/recent", [], type=list))
         return [str(v) for v in value or [] if v]
 
     def add_recent_file(self, path: str) -> None:

@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 import pytest
+from undo_support import CommandStack
 
 from kpi_desktop.core.commands import (
     AddAlias,
     AddCampaign,
-    CommandStack,
     DeleteCampaign,
     EditCampaignTotal,
     EditCell,

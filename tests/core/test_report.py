@@ -24,7 +24,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from kpi_desktop.core import report as report_module
+from kpi_desktop.core import atomic
 from kpi_desktop.core.analysis import compare_periods, target_status, time_series
 from kpi_desktop.core.kpi import KPIS, FxRates, aggregate, compute_kpis, report, select
 from kpi_desktop.core.progress import Cancelled
@@ -647,7 +647,7 @@ def test_failed_replace_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytes
     def fail(*_args: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(report_module.atomic.os, "replace", fail)
+    monkeypatch.setattr(atomic.os, "replace", fail)
     with pytest.raises(OSError, match="disk full"):
         write_csv(tmp_path / "out.csv", pd.DataFrame({"a": [1]}))
     with pytest.raises(OSError, match="disk full"):

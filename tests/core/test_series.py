@@ -1,4 +1,4 @@
-"""core.series: filter periods, the daily cube and the values behind cards and charts."""
+"""core.series: filter periods and the values behind cards and charts."""
 
 from __future__ import annotations
 
@@ -43,39 +43,6 @@ def test_selection_round_trips_through_json_and_survives_junk() -> None:
     assert FilterSelection.from_json(chosen.to_json()) == chosen
     assert FilterSelection.from_json("nonsense") == FilterSelection()
     assert FilterSelection.from_json({"preset": "custom", "start": "x"}) == FilterSelection()
-
-
-def test_cube_gives_the_same_kpis_as_the_facts(ws: Workspace) -> None:
-    facts = ws.facts()
-    cube = series.daily_cube(facts)
-    assert len(cube) < len(facts)
-    direct = kpi.report(facts, "campaign", fx=ws.fx())
-    via_cube = kpi.report(cube, "campaign", fx=ws.fx())
-    columns = [*KPI_COLUMNS, "users", "spend", "other_cost", "ad_recall_exposed"]
-    pd.testing.assert_frame_equal(direct.rows[columns], via_cube.rows[columns])
-    assert list(direct.rows["campaign"]) == list(via_cube.rows["campaign"])
-
-
-def test_cube_keeps_missing_sums_missing_and_currencies_apart() -> None:
-    facts = pd.DataFrame(
-        {
-            "date": ["2026-01-01", "2026-01-01", "2026-01-01"],
-            "campaign": ["A", "A", "A"],
-            "users": [10, np.nan, 5],
-            "visitors": [np.nan, np.nan, np.nan],
-            "spend": [10.0, 20.0, 5.0],
-            "currency": ["EUR", "EUR", "USD"],
-            "source_id": ["s", "s", "s"],
-        }
-    )
-    ws = Workspace.from_facts(facts, currency="EUR")
-    view = series.DataView(ws)
-    selection = FilterSelection("custom", dt.date(2026, 1, 1), dt.date(2026, 1, 1))
-    report = view.report(selection, by=None)
-    assert report.total["users"] == 15
-    assert np.isnan(report.total["visitors"])
-    # No USD rate: money KPIs stay undefined with the reason, as without the cube.
-    assert report.reason("total", "cost_per_conversion").startswith("no exchange rate")
 
 
 def test_filtered_report_equals_the_store_report(ws: Workspace) -> None:
@@ -145,35 +112,3 @@ def test_change_text_reads_like_the_design() -> None:
     assert series.change_text(kpi.KPI_BY_ID["roas"], money) == "▼ −20.0 %"
     none = analysis.Change("roas", "ROAS", True, None, 5.0, None, None, None, "this period: x")
     assert series.change_text(kpi.KPI_BY_ID["roas"], none) == "this period: x"
-
-
-def test_rebuilding_only_the_edited_campaigns_equals_a_full_rebuild() -> None:
-    from kpi_desktop.core import commands
-
-    ws = Workspace.open_sample()
-    view = series.DataView(ws)
-    view.warm()
-    keys = list(ws.campaigns().index)
-    steps = [
-        commands.EditCampaignTotal(ws, keys[0], "spend", 1234.5),  # first pin: new row
-        commands.EditCampaignTotal(ws, keys[0], "conversions", 99.0),
-        commands.EditCampaignTotal(ws, keys[2], "clicks", 4321.0),
-    ]
-    for command in steps:
-        changes = command.do(ws)
-        assert changes.campaigns is not None  # each step names what it touched
-        view.invalidate(changes.campaigns)
-    fresh = series.DataView(ws)
-    for selection in (FilterSelection(), FilterSelection("last_30")):
-        pd.testing.assert_frame_equal(
-            view.report(selection).rows, fresh.report(selection).rows, check_exact=False, rtol=1e-12
-        )
-    everything = FilterSelection("all")
-    assert view.report(everything).rows.loc[keys[0], "spend"] == pytest.approx(1234.5)
-    # The pinned total is an all-dates figure: a month's view shows the month's rows.
-    month = FilterSelection("last_30")
-    assert view.report(month).rows.loc[keys[0], "spend"] > 0
-    pd.testing.assert_series_equal(
-        view.report(month).rows["spend"],
-        series.DataView(Workspace.open_sample()).report(month).rows["spend"],
-    )

@@ -156,6 +156,18 @@ def test_screenshots_writes_a_png_per_tab_and_dialog(qapp, tmp_path: Path, capsy
     assert "tab_campaigns.png" in capsys.readouterr().out
 
 
+def test_the_screenshot_import_example_ships_in_the_package() -> None:
+    from importlib.resources import as_file
+
+    from kpi_desktop.core.io.importer import import_file
+    from kpi_desktop.screenshots import IMPORT_SAMPLE
+
+    with as_file(IMPORT_SAMPLE) as sample:
+        result = import_file(sample)
+    assert result.preset == "meta_ads"
+    assert not result.facts.empty
+
+
 def test_screenshots_of_a_missing_workspace_fail_cleanly(qapp, tmp_path: Path, capsys) -> None:
     assert entry.main(["--screenshots", str(tmp_path), str(tmp_path / "nope.kpidesk")]) == 2
     err = capsys.readouterr().err

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from kpi_desktop.core import analysis, sample, series
+from kpi_desktop.core.commands import AddAnnotation
 from kpi_desktop.core.workspace import Workspace
 from kpi_desktop.ui.session import ReportContext
 from kpi_desktop.ui.tabs.charts_tab import ChartsTab
@@ -148,7 +149,16 @@ def test_notes_are_saved_in_the_workspace(shown: tuple[ChartsTab, series.DataVie
     tab, view = shown
     chart = tab.plot_time_series
     day = dt.date(2026, 11, 11)
+    asked: list[tuple[dt.date, str]] = []
+
+    def save(when: dt.date, text: str) -> None:  # what the window does, without undo
+        asked.append((when, text))
+        AddAnnotation(view.workspace, when, text).do(view.workspace)
+        tab.show_annotations()
+
+    tab.annotation_requested.connect(save)
     chart.ask_note(day, ask=lambda *args: ("Newsletter sent", True))
+    assert asked == [(day, "Newsletter sent")]  # the tab asks; it never writes itself
     assert view.workspace.get_setting(series.ANNOTATIONS_SETTING) == [
         {"date": "2026-11-11", "text": "Newsletter sent"}
     ]

@@ -188,12 +188,12 @@ def test_a_missing_folder_is_reported_and_nothing_written(
 def test_a_failed_write_leaves_no_file_and_says_so(
     qtbot, dialog: ExportDialog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    from kpi_desktop.core import report
+    from kpi_desktop.core import atomic
 
     def fail(*_args: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(report.atomic.os, "replace", fail)
+    monkeypatch.setattr(atomic.os, "replace", fail)
     dialog.edit_path.setText(str(tmp_path / "report.xlsx"))
     with qtbot.waitSignal(dialog.export_failed, timeout=60_000):
         dialog.button_export.click()

@@ -150,7 +150,7 @@ class Rename:
 def test_commands_go_through_the_undo_stack(qtbot, loaded: MainWindow) -> None:
     command = Rename()
     with qtbot.waitSignal(loaded.report_refreshed):
-        loaded.push_command(command)
+        loaded.session.push(command)
     assert command.calls == ["do"]
     assert loaded.action_undo.isEnabled()
     assert loaded.action_undo.text() == "&Undo Rename campaign"
@@ -178,7 +178,7 @@ def test_a_failing_command_shows_its_message_and_leaves_no_undo_step(
 ) -> None:
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()) or 0)
-    loaded.push_command(Broken())
+    loaded.session.push(Broken())
     assert shown == ["That campaign no longer exists."]
     assert loaded.undo_stack.count() == 0
 

@@ -241,13 +241,13 @@ def test_cancel_and_bad_page_size_write_nothing(qapp, workspace: Workspace, tmp_
 def test_a_failing_write_leaves_no_partial_file(
     qapp, workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    from kpi_desktop.core import report
+    from kpi_desktop.core import atomic
 
     def fail(*_args: object) -> None:
         raise OSError("disk full")
 
     (tmp_path / "old.pdf").write_bytes(b"old")
-    monkeypatch.setattr(report.atomic.os, "replace", fail)
+    monkeypatch.setattr(atomic.os, "replace", fail)
     with pytest.raises(OSError, match="disk full"):
         export_workspace_pdf(workspace, tmp_path / "old.pdf")
     assert os.listdir(tmp_path) == ["old.pdf"]

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QImage, QUndoStack
-from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QToolButton
 
 from kpi_desktop.core.utm import (
     LinkRecord,
@@ -20,7 +20,11 @@ from kpi_desktop.core.utm import (
     build_url,
     read_links_table,
 )
+from kpi_desktop.core.workspace import Workspace
+from kpi_desktop.ui.link_store import WorkspaceLinkStore
 from kpi_desktop.ui.models.bulk_links_model import COLUMNS, BulkLinksModel
+from kpi_desktop.ui.session import Session
+from kpi_desktop.ui.settings import Settings
 from kpi_desktop.ui.tabs.utm import UtmTab
 
 # Typing into the source/medium/campaign fields opens the completer's popup, and one test
@@ -43,6 +47,18 @@ def store() -> MemoryLinkStore:
         }
     )
     return MemoryLinkStore(facts=facts, campaigns=["Style Finder"])
+
+
+@pytest.fixture
+def session_tab(qtbot, settings: Settings) -> tuple[UtmTab, QUndoStack]:
+    """A tab over a real workspace whose edits go through the session's one undo stack."""
+    session = Session(settings)
+    session.set_workspace(Workspace.new(), "Links")
+    widget = UtmTab(WorkspaceLinkStore(lambda: session.workspace, session.push))
+    session.changed.connect(lambda _changes: widget.model_bulk.reload())
+    qtbot.addWidget(widget)
+    widget.resize(1280, 800)
+    return widget, session.undo_stack
 
 
 @pytest.fixture
@@ -192,7 +208,7 @@ def test_qr_copied_as_image(qtbot, tab: UtmTab) -> None:
 
 
 def test_bulk_model(qtmodeltester) -> None:
-    model = BulkLinksModel(convention=NamingConvention())
+    model = BulkLinksModel(MemoryLinkStore(), convention=NamingConvention())
     model.add_rows(
         [
             {"url": "https://x.org/", "source": "A", "medium": "m", "campaign": "c"},
@@ -204,7 +220,8 @@ def test_bulk_model(qtmodeltester) -> None:
     assert model.cell_error(0, "url") == ""
 
 
-def test_bulk_table_edit_validate_undo(qtbot, tab: UtmTab) -> None:
+def test_bulk_table_edit_validate_undo(qtbot, session_tab: tuple[UtmTab, QUndoStack]) -> None:
+    tab, stack = session_tab
     tab.show()
     qtbot.waitExposed(tab)
     model = tab.model_bulk
@@ -234,41 +251,46 @@ def test_bulk_table_edit_validate_undo(qtbot, tab: UtmTab) -> None:
     assert "1 link" in tab.label_bulk_status.text()
     assert "problems" not in tab.label_bulk_status.text()
     assert not (tagged.flags() & Qt.ItemFlag.ItemIsEditable)
-    tab.undo_stack.undo()  # campaign
+    stack.undo()  # campaign
     assert (
         "campaign is required"
         in model.index(0, COLUMNS.index("campaign")).data(BulkLinksModel.ErrorRole).lower()
     )
     assert "with problems" in tab.label_bulk_status.text()
-    tab.undo_stack.redo()
+    stack.redo()
     assert tagged.data().endswith("utm_campaign=autumn_sale")
-    while tab.undo_stack.canUndo():
-        tab.undo_stack.undo()
+    while stack.canUndo():
+        stack.undo()
     assert model.rowCount() == 0
 
 
-def test_bulk_edits_in_one_cell_merge(tab: UtmTab) -> None:
+def test_bulk_edits_in_one_cell_merge(session_tab: tuple[UtmTab, QUndoStack]) -> None:
+    tab, stack = session_tab
     model = tab.model_bulk
     model.add_rows()
     index = model.index(0, COLUMNS.index("source"))
     model.setData(index, "a")
     model.setData(index, "ab")
-    assert tab.undo_stack.count() == 2  # add row + one merged edit
-    tab.undo_stack.undo()
+    assert stack.count() == 2  # add row + one merged edit
+    stack.undo()
     assert index.data() == ""
 
 
-def test_bulk_remove_rows_undo(tab: UtmTab) -> None:
+def test_bulk_remove_rows_undo(session_tab: tuple[UtmTab, QUndoStack]) -> None:
+    tab, stack = session_tab
     model = tab.model_bulk
     model.add_rows([{"label": str(i)} for i in range(4)])
     model.remove_rows([1, 3])
     assert [r["label"] for r in model.rows()] == ["0", "2"]
-    tab.undo_stack.undo()
+    stack.undo()
     assert [r["label"] for r in model.rows()] == ["0", "1", "2", "3"]
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
-def test_bulk_import_export(qtbot, tab: UtmTab, tmp_path: Path, suffix: str) -> None:
+def test_bulk_import_export(
+    qtbot, session_tab: tuple[UtmTab, QUndoStack], tmp_path: Path, suffix: str
+) -> None:
+    tab, stack = session_tab
     source = tmp_path / f"in{suffix}"
     frame = pd.DataFrame(
         {
@@ -291,7 +313,7 @@ def test_bulk_import_export(qtbot, tab: UtmTab, tmp_path: Path, suffix: str) -> 
     assert out is not None
     back = read_links_table(out)
     assert list(back["source"]) == ["Messenger", "ig", "wa"]
-    tab.undo_stack.undo()
+    stack.undo()
     assert model.rowCount() == 0
 
 
@@ -342,11 +364,11 @@ def test_links_and_data_panel_alias_in_one_click(qtbot, tab: UtmTab, store) -> N
     assert tab.table_drift.rowCount() == 0
 
 
-def test_default_store_and_shared_undo_stack(qtbot) -> None:
-    stack = QUndoStack()
-    widget = UtmTab(undo_stack=stack)
+def test_default_store_applies_bulk_edits_without_an_undo_stack_of_its_own(qtbot) -> None:
+    widget = UtmTab()  # a MemoryLinkStore: undo belongs to the session, not the tab
     qtbot.addWidget(widget)
-    assert widget.undo_stack is stack
     widget.model_bulk.add_rows()
-    assert stack.count() == 1
+    assert widget.model_bulk.rowCount() == 1
+    assert widget.store.bulk_links() == [widget.model_bulk.rows()[0]]
+    assert widget.findChild(QToolButton, "button_bulk_undo") is None
     assert widget.result().url == ""

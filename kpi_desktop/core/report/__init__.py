@@ -2,11 +2,10 @@
 
 `workbook` writes the Excel report (`summary`, `sheets`, `tables`, `formulas`, `formats`,
 `cells` build its parts), `csv_export` the escaped CSV, `data` computes what both show,
-`workspace_export` runs them over a workspace selection and `atomic` writes every file
-(also the PDF, rendered in the UI layer).
+and `workspace_export` runs them over a workspace selection; every file is written with
+`core.atomic`.
 """
 
-from kpi_desktop.core.report.atomic import write_bytes
 from kpi_desktop.core.report.csv_export import escape_csv_cell, write_csv
 from kpi_desktop.core.report.data import campaign_table
 from kpi_desktop.core.report.formats import kpi_format, money_format
@@ -36,7 +35,6 @@ __all__ = [
     "workspace_filter_text",
     "workspace_period",
     "workspace_selection",
-    "write_bytes",
     "write_csv",
     "write_xlsx",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kpi_desktop.core.report.atomic import PathLike, atomic_write
+from kpi_desktop.core.atomic import PathLike, atomic_write
 
 #: Text that a spreadsheet would read as a formula (or DDE) when it opens a CSV.
 _INJECTION_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -62,4 +62,4 @@ def write_csv(path: PathLike, frame: pd.DataFrame, *, index: bool | None = None)
         escaped.index = _escape_index(escaped.index)
     text = escaped.to_csv(index=index, lineterminator="\r\n")
     data = text.encode("utf-8-sig")
-    atomic_write(path, lambda handle: handle.write(data))
+    atomic_write(path, data)

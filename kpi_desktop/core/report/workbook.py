@@ -12,9 +12,9 @@ from collections.abc import Mapping
 import pandas as pd
 from openpyxl import Workbook
 
+from kpi_desktop.core.atomic import PathLike, atomic_write_with
 from kpi_desktop.core.kpi import FxRates
 from kpi_desktop.core.progress import Progress, check
-from kpi_desktop.core.report.atomic import PathLike, atomic_write
 from kpi_desktop.core.report.data import workbook_data
 from kpi_desktop.core.report.sheets import (
     SHEET_CAMPAIGNS,
@@ -105,5 +105,5 @@ def write_xlsx(
         currency=code,
     )
     step(progress, 0.9, "Saving")
-    atomic_write(path, workbook.save)
+    atomic_write_with(path, workbook.save)
     step(progress, 1.0, "Done")

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from kpi_desktop.core.atomic import PathLike
 from kpi_desktop.core.kpi import select
 from kpi_desktop.core.progress import Progress
-from kpi_desktop.core.report.atomic import PathLike
 from kpi_desktop.core.report.csv_export import write_csv
 from kpi_desktop.core.report.data import campaign_table
 from kpi_desktop.core.report.workbook import step, write_xlsx

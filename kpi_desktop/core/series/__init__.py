@@ -3,7 +3,7 @@
 Everything the dashboard and the charts draw is computed here from `kpi` and `analysis`
 and handed to the UI as frozen values: numbers in display units (percent for rates) and
 the text `core.format` makes of them. Widgets only place them. `DataView` answers every
-filtered question from the daily cube (`series.cube`), so that a date-range change over a
+filtered question from the daily cube (`core.cube`), so that a date-range change over a
 million fact rows redraws within 200 ms (DESIGN section 10).
 """
 
@@ -20,7 +20,6 @@ from kpi_desktop.core.series.charts import (
     funnel_data,
     time_chart_data,
 )
-from kpi_desktop.core.series.cube import DailyCube, daily_cube
 from kpi_desktop.core.series.dashboard import (
     WEEKLY_SPARK_DAYS,
     DashboardData,
@@ -65,7 +64,6 @@ __all__ = [
     "PERIOD_LABELS",
     "WEEKLY_SPARK_DAYS",
     "BarChartData",
-    "DailyCube",
     "DashboardData",
     "DataView",
     "FilterSelection",
@@ -81,7 +79,6 @@ __all__ = [
     "change_is_good",
     "change_text",
     "chart_measures",
-    "daily_cube",
     "dashboard_data",
     "day_text",
     "detail_text",

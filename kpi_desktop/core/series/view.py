@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from kpi_desktop.core import analysis, kpi
+from kpi_desktop.core.cube import DailyCube
 from kpi_desktop.core.kpi import KPIS, FxRates, KpiReport
 from kpi_desktop.core.series.charts import Freq, Split, TimeChartData, time_chart_data
-from kpi_desktop.core.series.cube import DailyCube
 from kpi_desktop.core.series.dashboard import WEEKLY_SPARK_DAYS, DashboardData, dashboard_data
 from kpi_desktop.core.series.selection import (
     ANNOTATIONS_SETTING,
@@ -22,7 +22,7 @@ from kpi_desktop.core.series.selection import (
 )
 
 if TYPE_CHECKING:
-    from kpi_desktop.core.workspace import Workspace
+    from kpi_desktop.core.workspace import Changes, Workspace
 
 
 @dataclass
@@ -40,21 +40,29 @@ class _State:
 class DataView:
     """Filtered reports, comparisons and chart series over one workspace.
 
-    Build once per workspace; call `invalidate` when the data changes (a `Changes`
-    with `kpis_dirty` or `reset`). Targets and exchange rates are read at each call,
-    so changing them needs no rebuild.
+    Build once per workspace; hand it every `Changes` of the workspace (`apply`).
+    Targets and exchange rates are read at each call, so changing them needs no rebuild.
     """
 
     def __init__(self, workspace: Workspace) -> None:
         self.workspace = workspace
         self._state: _State | None = None
 
-    def invalidate(self, campaigns: frozenset[str] | None = None) -> None:
-        """Forget what the data changed; with `campaigns`, only those campaigns changed.
+    def apply(self, changes: Changes) -> None:
+        """Forget what a mutation's `changes` made out of date: the one place that decides.
 
-        An edit touches one campaign (a paste a few): rebuilding only their part of the
-        cube keeps an edit on a million rows interactive instead of re-summing them all.
+        Nothing when only parts beside the facts changed and no KPI moved (targets,
+        notes); only the named campaigns' part of the cube when the facts changed for
+        them alone (an edit, a paste, a pinned campaign total: re-summing a few campaigns
+        keeps an edit on a million rows interactive); everything otherwise (an import, an
+        alias, a rename, a deleted campaign, exchange rates, which reprice pinned totals).
         """
+        if changes.scope.keeps_facts and not (changes.reset or changes.kpis_dirty):
+            return
+        self._invalidate(changes.campaigns if changes.scope.keeps_facts else None)
+
+    def _invalidate(self, campaigns: frozenset[str] | None) -> None:
+        """Forget the data; with `campaigns`, only those campaigns' part of it changed."""
         state = self._state
         if not campaigns or state is None or not state.cube.built:
             self._state = None
@@ -90,17 +98,9 @@ class DataView:
         """Build the cube now (after an import, before the user touches a filter)."""
         self._cube()
 
-    # -- annotations (kept in a workspace setting: the store has no annotation table yet)
+    # -- annotations (a workspace setting; `commands.AddAnnotation` adds one, undoably)
     def annotations(self) -> list[tuple[dt.date, str]]:
         return parse_annotations(self.workspace.get_setting(ANNOTATIONS_SETTING, []))
-
-    def add_annotation(self, day: dt.date, text: str) -> list[tuple[dt.date, str]]:
-        """Save a dated note in the workspace; returns every note, sorted by date."""
-        notes = [*self.annotations(), (day, text)]
-        self.workspace.set_setting(
-            ANNOTATIONS_SETTING, [{"date": d.isoformat(), "text": t} for d, t in sorted(notes)]
-        )
-        return self.annotations()
 
     # -- what the filter bar lists
     @property

@@ -6,10 +6,11 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from kpi_desktop.core.format import is_missing
 from kpi_desktop.core.schema import campaign_key
 from kpi_desktop.core.utm.build import build_url
 from kpi_desktop.core.utm.convention import NamingConvention
-from kpi_desktop.core.utm.params import PARAM_LABELS, PARAM_NAMES, UTM_KEYS, UtmParams, is_nan
+from kpi_desktop.core.utm.params import PARAM_LABELS, PARAM_NAMES, UTM_KEYS, UtmParams
 
 BULK_COLUMNS: tuple[str, ...] = ("label", "url", *PARAM_NAMES)
 TAGGED_COLUMN = "tagged_url"
@@ -50,7 +51,7 @@ def bulk_frame(frame: pd.DataFrame) -> pd.DataFrame:
         if name in BULK_COLUMNS and name not in taken:
             taken.add(name)
             values = frame[column].tolist()
-            out[name] = ["" if v is None or is_nan(v) else str(v).strip() for v in values]
+            out[name] = ["" if is_missing(v) else str(v).strip() for v in values]
     for name in BULK_COLUMNS:
         if name not in out.columns:
             out[name] = [""] * len(frame)

@@ -7,8 +7,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from kpi_desktop.core.format import is_missing
 from kpi_desktop.core.schema import campaign_key
-from kpi_desktop.core.utm.params import is_nan
 
 #: Known abbreviations and spellings -> the name they stand for (after key folding).
 ABBREVIATIONS: dict[str, str] = {
@@ -86,7 +86,7 @@ def find_naming_drift(
     alias = dict(aliases or {})
     counts: Counter[str] = Counter()
     for value in values:
-        if value is None or is_nan(value):
+        if is_missing(value):
             continue
         text = str(value)
         if not text.strip():

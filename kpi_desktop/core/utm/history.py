@@ -73,6 +73,10 @@ class LinkStore(Protocol):
     def add_alias(self, kind: str, from_value: str, to_value: str) -> None: ...
     def aliases(self) -> dict[str, dict[str, str]]: ...
     def facts(self) -> pd.DataFrame: ...
+    def bulk_links(self) -> list[dict[str, str]]: ...
+    def set_bulk_links(
+        self, rows: Sequence[Mapping[str, str]], text: str, cell: tuple[int, str] | None = None
+    ) -> None: ...
 
 
 class MemoryLinkStore:
@@ -93,6 +97,7 @@ class MemoryLinkStore:
         self._convention = convention if convention is not None else NamingConvention()
         self._presets = list(PRESETS if presets is None else presets)
         self._aliases: dict[str, dict[str, str]] = {}
+        self._bulk: list[dict[str, str]] = []
 
     def add_link(self, record: LinkRecord) -> None:
         self._links.append(record)
@@ -120,6 +125,17 @@ class MemoryLinkStore:
 
     def add_alias(self, kind: str, from_value: str, to_value: str) -> None:
         self._aliases.setdefault(kind, {})[from_value] = to_value
+
+    def bulk_links(self) -> list[dict[str, str]]:
+        """The bulk table's rows (inputs only; tagged URLs are rebuilt from them)."""
+        return [dict(r) for r in self._bulk]
+
+    def set_bulk_links(
+        self, rows: Sequence[Mapping[str, str]], text: str, cell: tuple[int, str] | None = None
+    ) -> None:
+        """Replace the bulk rows; `text` and `cell` describe the change (for an undo step)."""
+        del text, cell  # nothing to undo here: the workspace's store makes it a command
+        self._bulk = [dict(r) for r in rows]
 
     def aliases(self) -> dict[str, dict[str, str]]:
         return {k: dict(v) for k, v in self._aliases.items()}

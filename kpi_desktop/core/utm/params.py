@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
+
+from kpi_desktop.core.format import is_missing
 
 #: Form field name -> query key, in the order the builder appends them.
 UTM_KEYS: dict[str, str] = {
@@ -71,7 +72,7 @@ class UtmParams:
         values: dict[str, str] = {}
         for key, value in data.items():
             name = KEY_TO_NAME.get(str(key), str(key))
-            if name in UTM_KEYS and value is not None and not is_nan(value):
+            if name in UTM_KEYS and not is_missing(value):
                 values[name] = str(value)
         return cls(**values)
 
@@ -83,8 +84,3 @@ class UtmParams:
 
     def is_empty(self) -> bool:
         return not any(self.get(name) for name in PARAM_NAMES)
-
-
-def is_nan(value: object) -> bool:
-    """Whether `value` is a float NaN (a missing cell from pandas)."""
-    return isinstance(value, float) and math.isnan(value)

@@ -6,13 +6,13 @@ import csv
 import io
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pandas as pd
 
+from kpi_desktop.core.atomic import atomic_write_with
+from kpi_desktop.core.format import is_missing
 from kpi_desktop.core.utm.bulk import ERRORS_COLUMN, bulk_frame, canonical_bulk_column, errors_text
-from kpi_desktop.core.utm.files import write_via_temp
-from kpi_desktop.core.utm.params import is_nan
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -42,25 +42,25 @@ def write_links_table(frame: pd.DataFrame, path: str | Path) -> None:
             errors_text(e) if isinstance(e, Mapping) else str(e) for e in table[ERRORS_COLUMN]
         ]
     headers = [str(c) for c in table.columns]
-    rows = [["" if v is None or is_nan(v) else v for v in row] for row in table.itertuples(False)]
+    rows = [["" if is_missing(v) else v for v in row] for row in table.itertuples(False)]
     suffix = target.suffix.lower()
     if suffix == ".csv":
-        write_via_temp(target, lambda tmp: _write_csv(tmp, headers, rows))
+        atomic_write_with(target, lambda handle: _write_csv(handle, headers, rows))
     elif suffix == ".xlsx":
-        write_via_temp(target, lambda tmp: _write_xlsx(tmp, headers, rows))
+        atomic_write_with(target, lambda handle: _write_xlsx(handle, headers, rows))
     else:
         raise ValueError(f"Links can be saved as .csv or .xlsx, not '{suffix or target.name}'")
 
 
-def _write_csv(tmp: Path, headers: list[str], rows: list[list[Any]]) -> None:
+def _write_csv(handle: IO[bytes], headers: list[str], rows: list[list[Any]]) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(headers)
     writer.writerows([[_csv_safe(v) for v in row] for row in rows])
-    tmp.write_text(buffer.getvalue(), encoding="utf-8-sig", newline="")
+    handle.write(buffer.getvalue().encode("utf-8-sig"))
 
 
-def _write_xlsx(tmp: Path, headers: list[str], rows: list[list[Any]]) -> None:
+def _write_xlsx(handle: IO[bytes], headers: list[str], rows: list[list[Any]]) -> None:
     from openpyxl import Workbook
 
     book = Workbook()
@@ -73,7 +73,7 @@ def _write_xlsx(tmp: Path, headers: list[str], rows: list[list[Any]]) -> None:
     for cells in sheet.iter_rows(min_row=2):
         for cell in cells:
             cell.data_type = "s"  # a value starting with "=" stays text, never a formula
-    book.save(tmp)
+    book.save(handle)
 
 
 def read_links_table(path: str | Path) -> pd.DataFrame:

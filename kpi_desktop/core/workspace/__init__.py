@@ -4,12 +4,7 @@ from kpi_desktop.core.schema import ADJUSTMENT_SOURCE
 from kpi_desktop.core.workspace.changes import NO_CHANGES, Changes, Scope
 from kpi_desktop.core.workspace.db import APPLICATION_ID, SCHEMA_VERSION, migrate
 from kpi_desktop.core.workspace.errors import WorkspaceError
-from kpi_desktop.core.workspace.files import (
-    RECOVERY_SUFFIX,
-    SUFFIX,
-    atomic_write,
-    atomic_write_with,
-)
+from kpi_desktop.core.workspace.files import RECOVERY_SUFFIX, SUFFIX
 from kpi_desktop.core.workspace.front import Workspace
 from kpi_desktop.core.workspace.overrides import (
     CAMPAIGN_EDITABLE_FIELDS,
@@ -45,7 +40,5 @@ __all__ = [
     "StoredSource",
     "Workspace",
     "WorkspaceError",
-    "atomic_write",
-    "atomic_write_with",
     "migrate",
 ]

@@ -176,6 +176,11 @@ class Catalog:
         self._db.set_setting(key, text)
         self._settings[key] = json.loads(text)
 
+    def delete_setting(self, key: str) -> None:
+        """Forget a setting (`setting` then answers its default)."""
+        self._db.delete_setting(key)
+        self._settings.pop(key, None)
+
     # -- UTM links ----------------------------------------------------------------------
     def add_link(self, url: str, params: Mapping[str, str], note: str) -> int:
         """Remember a built link; returns its id."""

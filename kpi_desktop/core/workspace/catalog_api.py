@@ -8,10 +8,11 @@ from collections.abc import Mapping
 import pandas as pd
 
 from kpi_desktop.core import kpi
+from kpi_desktop.core.format import is_missing
 from kpi_desktop.core.schema import campaign_key, normalize_facts
 from kpi_desktop.core.workspace.catalog import campaign_table
 from kpi_desktop.core.workspace.changes import Changes, Scope
-from kpi_desktop.core.workspace.overrides import EDITABLE_FIELDS, as_value, is_missing
+from kpi_desktop.core.workspace.overrides import EDITABLE_FIELDS, as_value
 from kpi_desktop.core.workspace.sources import MANUAL_SOURCE
 from kpi_desktop.core.workspace.state import WorkspaceState, locked
 

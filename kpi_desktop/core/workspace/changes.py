@@ -20,15 +20,27 @@ class Scope(enum.Flag):
     ALIASES = enum.auto()
     LINKS = enum.auto()
     SETTINGS = enum.auto()
+    ANNOTATIONS = enum.auto()
 
     @property
     def keeps_facts(self) -> bool:
-        """Only parts that leave the facts rows as they are changed (or nothing did):
-        targets, notes, links, settings, exchange rates (money converts when summed)."""
+        """Only parts that leave the imported facts rows as they are changed (or nothing):
+        targets, notes, links, settings, chart notes, exchange rates (money converts when
+        summed; a new rate also reprices pinned campaign totals, so FX changes name every
+        campaign in `Changes.campaigns` and the caches rebuild them)."""
         return self in _KEEPS_FACTS
 
+    @property
+    def outside_report(self) -> bool:
+        """Only the link history, settings or chart notes changed: no KPI moved."""
+        return self in _OUTSIDE_REPORT
 
-_KEEPS_FACTS = Scope.TARGETS | Scope.NOTES | Scope.LINKS | Scope.SETTINGS | Scope.FX
+
+_KEEPS_FACTS = (
+    Scope.TARGETS | Scope.NOTES | Scope.LINKS | Scope.SETTINGS | Scope.FX | Scope.ANNOTATIONS
+)
+#: Parts that no KPI, period or campaign row depends on: the report need not be recomputed.
+_OUTSIDE_REPORT = Scope.LINKS | Scope.SETTINGS | Scope.ANNOTATIONS
 
 
 @dataclass(frozen=True)
@@ -38,7 +50,8 @@ class Changes:
     `rows` None means every row; `reset` asks views to rebuild (new import, open).
     `campaigns` are canonical keys whose campaign-table row changed (None: all);
     `scope` names other parts that changed; `sources` are ids added or removed;
-    `dropped_edits` are overrides that no longer match a row after a re-import.
+    `dropped_edits` are overrides that no longer match a row after a re-import;
+    `settings` are the keys of the workspace settings that changed.
     """
 
     rows: frozenset[int] | None = None
@@ -49,6 +62,7 @@ class Changes:
     scope: Scope = Scope.NONE
     sources: tuple[str, ...] = ()
     dropped_edits: tuple[EditRecord, ...] = ()
+    settings: frozenset[str] = frozenset()
 
     def merge(self, other: Changes) -> Changes:
         """The union of two changes (for a command made of several steps)."""
@@ -67,6 +81,7 @@ class Changes:
             scope=self.scope | other.scope,
             sources=self.sources + tuple(s for s in other.sources if s not in self.sources),
             dropped_edits=self.dropped_edits + other.dropped_edits,
+            settings=self.settings | other.settings,
         )
 
 

@@ -391,6 +391,10 @@ class Database:
         """Store a setting's JSON text."""
         self._conn.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, text))
 
+    def delete_setting(self, key: str) -> None:
+        """Forget a setting."""
+        self._conn.execute("DELETE FROM settings WHERE key = ?", (key,))
+
     # -- UTM links ------------------------------------------------------------------------
     def add_link(self, url: str, params: str, note: str, created: str) -> int:
         """Store a link; returns its id."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from kpi_desktop.core.format import is_missing
 from kpi_desktop.core.schema import FIELDS
 from kpi_desktop.core.workspace.changes import NO_CHANGES, Changes
 from kpi_desktop.core.workspace.overrides import (
@@ -13,7 +14,6 @@ from kpi_desktop.core.workspace.overrides import (
     EditRecord,
     RowKey,
     as_value,
-    is_missing,
     key_at,
     same,
 )

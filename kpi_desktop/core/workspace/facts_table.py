@@ -15,13 +15,13 @@ import numpy as np
 import pandas as pd
 
 from kpi_desktop.core import kpi
+from kpi_desktop.core.format import is_missing
 from kpi_desktop.core.workspace import effective
 from kpi_desktop.core.workspace.catalog import Catalog
 from kpi_desktop.core.workspace.overrides import (
     CAMPAIGN_EDITABLE_FIELDS,
     Overrides,
     RowKey,
-    is_missing,
 )
 from kpi_desktop.core.workspace.sources import SourceSet
 

@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from kpi_desktop.core.format import is_missing
 from kpi_desktop.core.schema import ADDITIVE_FIELDS, FIELDS, NUMERIC_FIELDS, Kind
 from kpi_desktop.core.workspace.db import Database, EditRow
 
@@ -79,11 +80,6 @@ class EditRecord:
 def now() -> str:
     """The current time as stored in the file (UTC, seconds)."""
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-
-
-def is_missing(value: object) -> bool:
-    """None or NaN."""
-    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def as_value(name: str, value: object) -> float | None:

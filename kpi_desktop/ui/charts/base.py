@@ -22,7 +22,7 @@ from kpi_desktop.ui.charts import palette
 EXPORT_WIDTH = 1600
 
 
-class _PlotWidget(pg.PlotWidget):
+class _PlotWidget(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph is untyped (Any)
     """A PlotWidget whose right-click goes to its owner's menu."""
 
     def __init__(self, owner: ChartBase) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPen
@@ -54,7 +56,7 @@ def series_pen(index: int, name: str, width: float = 2.0) -> QPen:
         pen = pg.mkPen(SERIES[index % len(SERIES)], width=width)
         pen.setStyle(DASHES[index % len(DASHES)])
     pen.setCosmetic(True)
-    return pen
+    return cast(QPen, pen)  # pg.mkPen makes a QPen; pyqtgraph is untyped
 
 
 def colour(index: int) -> QColor:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from kpi_desktop.ui.undo import CoreCommand, one_step
-from kpi_desktop.ui.widgets.forms import InlineMessage, named
+from kpi_desktop.ui.widgets.forms import InlineMessage, filled_item, named
 
 if TYPE_CHECKING:
     from kpi_desktop.core.commands import Command
@@ -107,11 +107,11 @@ class CurrencyDialog(QDialog):
     def set_rate_text(self, code: str, text: str) -> None:
         """Type a rate for `code`, adding its row if needed (for tests and automation)."""
         for row in range(self.table_rates.rowCount()):
-            if self.table_rates.item(row, 0).text().strip().upper() == code:
-                self.table_rates.item(row, 1).setText(text)
+            if filled_item(self.table_rates, row, 0).text().strip().upper() == code:
+                filled_item(self.table_rates, row, 1).setText(text)
                 return
         row = self.add_rate_row(code, None)
-        self.table_rates.item(row, 1).setText(text)
+        filled_item(self.table_rates, row, 1).setText(text)
 
     def _rows(self) -> list[tuple[str, str]]:
         out = []

@@ -12,6 +12,7 @@ next export of the same layout maps the same way in any workspace.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -322,8 +323,8 @@ class ImportDialog(QDialog):
             read_safely,
             self.reader,
             *args,
-            on_done=lambda payload, f=file: self._done(f, payload),
-            on_error=lambda exc, f=file: self._failed(f, exc),
+            on_done=partial(self._done, file),
+            on_error=partial(self._failed, file),
             on_progress=self._progressed,
         )
         self._task.signals.cancelled.connect(lambda f=file: self._cancelled(f))
@@ -602,7 +603,7 @@ class ImportDialog(QDialog):
         usable = [f for f in self.files if f.usable and f.result is not None]
         if not usable or self._task is not None or session.workspace is None:
             return
-        results = [f.result for f in usable]
+        results = [f.result for f in usable if f.result is not None]  # all of `usable`
         replace = {i: f.replace_id for i, f in enumerate(usable) if f.replace_id and f.replace}
         command = ImportSources(results, replace)
         aliases = self.checked_aliases()

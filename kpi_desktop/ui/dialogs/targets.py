@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from kpi_desktop.core import format as fmt
 from kpi_desktop.core.kpi import KPI_BY_ID, KPIS, Display
 from kpi_desktop.ui.undo import CoreCommand, one_step
-from kpi_desktop.ui.widgets.forms import InlineMessage, named
+from kpi_desktop.ui.widgets.forms import InlineMessage, filled_item, named
 
 if TYPE_CHECKING:
     from kpi_desktop.core.commands import Command
@@ -87,7 +87,9 @@ class TargetsDialog(QDialog):
             self.combo_campaign.addItem(str(name), str(ckey))
         self.table_targets = named(QTableWidget(len(KPIS), 3), "table_targets")
         self.table_targets.setHorizontalHeaderLabels(["KPI", "Target", "Workspace's"])
-        self.table_targets.horizontalHeaderItem(2).setToolTip(
+        fallback_header = self.table_targets.horizontalHeaderItem(2)
+        assert fallback_header is not None  # made by setHorizontalHeaderLabels just above
+        fallback_header.setToolTip(
             "The workspace target, used when this campaign has none of its own"
         )
         self.table_targets.verticalHeader().setVisible(False)
@@ -174,7 +176,7 @@ class TargetsDialog(QDialog):
             return
         key = self._shown
         self._targets[key] = {
-            kpi.id: self.table_targets.item(row, 1).text() for row, kpi in enumerate(KPIS)
+            kpi.id: filled_item(self.table_targets, row, 1).text() for row, kpi in enumerate(KPIS)
         }
         if key is not None:
             self._notes[key] = self.edit_notes.toPlainText()
@@ -182,7 +184,7 @@ class TargetsDialog(QDialog):
     def set_target_text(self, kpi_id: str, text: str) -> None:
         """Type a target for the campaign shown (for tests and automation)."""
         row = [k.id for k in KPIS].index(kpi_id)
-        self.table_targets.item(row, 1).setText(text)
+        filled_item(self.table_targets, row, 1).setText(text)
 
     def build_command(self) -> CoreCommand | str | None:
         """One undo step with every changed target and note; None when nothing changed."""

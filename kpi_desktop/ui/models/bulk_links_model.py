@@ -1,13 +1,17 @@
-"""Table model of the UTM bulk builder: one row per link, errors on cells, undoable edits."""
+"""Table model of the UTM bulk builder: one row per link, errors on cells, undoable edits.
+
+The rows live in the link store (the workspace, through the session's undo stack); the
+model shows them and turns every edit into one `set_bulk_links` call.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QUndoCommand, QUndoStack
+from PySide6.QtGui import QBrush, QColor, QFont
 
 from kpi_desktop.core.utm import (
     BULK_COLUMNS,
@@ -17,6 +21,7 @@ from kpi_desktop.core.utm import (
     REQUIRED,
     TAGGED_COLUMN,
     BuildResult,
+    LinkStore,
     NamingConvention,
     UtmParams,
     build_url,
@@ -42,8 +47,9 @@ _Index = QModelIndex | QPersistentModelIndex
 class BulkLinksModel(QAbstractTableModel):
     """Links as rows; the tagged URL column is computed, the others are editable.
 
-    Every edit goes through the undo stack as a `QUndoCommand`; typing in one cell
-    twice in a row merges into one step.
+    Every edit replaces the store's rows in one step (`LinkStore.set_bulk_links`), which
+    the workspace's store makes an undoable command; typing in one cell twice in a row
+    merges into one step. `reload` shows the store's rows again (after an undo).
     """
 
     ErrorRole = Qt.ItemDataRole.UserRole + 1  # the cell's error message, or ""
@@ -51,15 +57,16 @@ class BulkLinksModel(QAbstractTableModel):
 
     def __init__(
         self,
-        undo_stack: QUndoStack | None = None,
+        store: LinkStore,
         convention: NamingConvention | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self.undo_stack = undo_stack if undo_stack is not None else QUndoStack(self)
+        self.store = store
         self._convention = convention
         self._rows: list[Row] = []
         self._results: list[BuildResult] = []
+        self.reload()
 
     # -- reading -------------------------------------------------------------------
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
@@ -152,32 +159,55 @@ class BulkLinksModel(QAbstractTableModel):
         out[ERRORS_COLUMN] = [dict(r.errors) for r in self._results]
         return out
 
-    # -- writing (through the undo stack) ---------------------------------------------
+    # -- writing (through the store: one undo step each) ------------------------------
     def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or not index.isValid() or index.column() == TAGGED:
             return False
         text = "" if value is None else str(value)
-        name = COLUMNS[index.column()]
-        if self._rows[index.row()][name] == text:
+        row, name = index.row(), COLUMNS[index.column()]
+        if self._rows[row][name] == text:
             return False
-        self.undo_stack.push(_SetCell(self, index.row(), name, text))
+        rows = self.rows()
+        rows[row][name] = text
+        self._commit(rows, f"Edit {BULK_HEADERS[name]} of link {row + 1}", (row, name))
         return True
 
-    def add_rows(self, rows: Sequence[Row] | None = None, at: int | None = None) -> None:
+    def add_rows(
+        self, rows: Sequence[Mapping[str, Any]] | None = None, at: int | None = None
+    ) -> None:
         """Insert rows (one empty row by default) at `at` (the end by default)."""
         new = [self._clean(r) for r in (rows if rows is not None else [{}])]
         where = len(self._rows) if at is None else at
-        self.undo_stack.push(_InsertRows(self, where, new))
+        current = self.rows()
+        text = "Add link" if len(new) == 1 else f"Add {len(new)} links"
+        self._commit([*current[:where], *new, *current[where:]], text)
 
     def remove_rows(self, rows: Sequence[int]) -> None:
-        wanted = sorted(set(rows))
+        wanted = set(rows) & set(range(len(self._rows)))
         if wanted:
-            self.undo_stack.push(_RemoveRows(self, wanted))
+            kept = [r for i, r in enumerate(self.rows()) if i not in wanted]
+            text = "Remove link" if len(wanted) == 1 else f"Remove {len(wanted)} links"
+            self._commit(kept, text)
 
     def replace_all(self, frame: pd.DataFrame, text: str = "Import links") -> None:
         """Replace the table with `frame` (any headers `bulk_frame` understands)."""
-        rows = [self._clean(r) for r in bulk_frame(frame).to_dict("records")]
-        self.undo_stack.push(_ReplaceAll(self, rows, text))
+        self._commit([self._clean(r) for r in bulk_frame(frame).to_dict("records")], text)
+
+    def _commit(self, rows: list[Row], text: str, cell: tuple[int, str] | None = None) -> None:
+        self.store.set_bulk_links(rows, text, cell)
+        self.reload()  # a store without a session applies at once; then this shows it
+
+    def reload(self) -> None:
+        """Show the store's rows: changed rows as `dataChanged`, a new row count as a reset."""
+        rows = [self._clean(r) for r in self.store.bulk_links()]
+        if len(rows) != len(self._rows):
+            self._reset(rows)
+            return
+        for at, (old, new) in enumerate(zip(self._rows, rows, strict=True)):
+            if old != new:
+                self._rows[at] = new
+                self._results[at] = self._build(new)
+                self.dataChanged.emit(self.index(at, 0), self.index(at, len(COLUMNS) - 1))
 
     def set_convention(self, convention: NamingConvention | None) -> None:
         """Rebuild every row under a new naming convention (not an undoable edit)."""
@@ -187,101 +217,16 @@ class BulkLinksModel(QAbstractTableModel):
             last = self.index(len(self._rows) - 1, len(COLUMNS) - 1)
             self.dataChanged.emit(self.index(0, 0), last)
 
-    # -- primitives used by the commands ----------------------------------------------
+    # -- helpers ---------------------------------------------------------------------
     @staticmethod
-    def _clean(row: Row | dict[str, Any]) -> Row:
+    def _clean(row: Mapping[str, Any]) -> Row:
         return {name: str(row.get(name, "") or "") for name in BULK_COLUMNS}
 
     def _build(self, row: Row) -> BuildResult:
         return build_url(row["url"], UtmParams.from_dict(row), self._convention)
-
-    def _set(self, row: int, name: str, text: str) -> None:
-        self._rows[row][name] = text
-        self._results[row] = self._build(self._rows[row])
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
-
-    def _insert(self, at: int, rows: list[Row]) -> None:
-        self.beginInsertRows(QModelIndex(), at, at + len(rows) - 1)
-        self._rows[at:at] = [dict(r) for r in rows]
-        self._results[at:at] = [self._build(r) for r in rows]
-        self.endInsertRows()
-
-    def _remove(self, at: int, count: int) -> list[Row]:
-        self.beginRemoveRows(QModelIndex(), at, at + count - 1)
-        removed = self._rows[at : at + count]
-        del self._rows[at : at + count]
-        del self._results[at : at + count]
-        self.endRemoveRows()
-        return removed
 
     def _reset(self, rows: list[Row]) -> None:
         self.beginResetModel()
         self._rows = [dict(r) for r in rows]
         self._results = [self._build(r) for r in self._rows]
         self.endResetModel()
-
-
-class _SetCell(QUndoCommand):
-    _ID = 0x7501
-
-    def __init__(self, model: BulkLinksModel, row: int, name: str, text: str) -> None:
-        super().__init__(f"Edit {BULK_HEADERS[name]} of link {row + 1}")
-        self.model, self.row, self.name = model, row, name
-        self.old = model._rows[row][name]
-        self.new = text
-
-    def id(self) -> int:
-        return self._ID
-
-    def mergeWith(self, other: QUndoCommand) -> bool:
-        if not isinstance(other, _SetCell) or (other.row, other.name) != (self.row, self.name):
-            return False
-        self.new = other.new
-        return True
-
-    def redo(self) -> None:
-        self.model._set(self.row, self.name, self.new)
-
-    def undo(self) -> None:
-        self.model._set(self.row, self.name, self.old)
-
-
-class _InsertRows(QUndoCommand):
-    def __init__(self, model: BulkLinksModel, at: int, rows: list[Row]) -> None:
-        super().__init__("Add link" if len(rows) == 1 else f"Add {len(rows)} links")
-        self.model, self.at, self.rows = model, at, rows
-
-    def redo(self) -> None:
-        self.model._insert(self.at, self.rows)
-
-    def undo(self) -> None:
-        self.model._remove(self.at, len(self.rows))
-
-
-class _RemoveRows(QUndoCommand):
-    def __init__(self, model: BulkLinksModel, rows: list[int]) -> None:
-        super().__init__("Remove link" if len(rows) == 1 else f"Remove {len(rows)} links")
-        self.model, self.rows = model, rows
-        self.removed: list[tuple[int, Row]] = []
-
-    def redo(self) -> None:
-        self.removed = []
-        for row in reversed(self.rows):
-            self.removed.append((row, self.model._remove(row, 1)[0]))
-
-    def undo(self) -> None:
-        for row, data in reversed(self.removed):
-            self.model._insert(row, [data])
-
-
-class _ReplaceAll(QUndoCommand):
-    def __init__(self, model: BulkLinksModel, rows: list[Row], text: str) -> None:
-        super().__init__(text)
-        self.model, self.new = model, rows
-        self.old = model.rows()
-
-    def redo(self) -> None:
-        self.model._reset(self.new)
-
-    def undo(self) -> None:
-        self.model._reset(self.old)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -189,6 +189,12 @@ class CampaignTableModel(QAbstractTableModel):
     cell holds an override), `ClipboardRole` (plain text for Excel).
     """
 
+    # set in __init__ (below the editing methods); declared here, where mypy first meets them
+    _workspace: Workspace | None
+    _push: CommandSink | None
+    _editable: bool
+    _overrides: dict[tuple[str, str], EditRecord]
+
     # -- editing --------------------------------------------------------------------------
     def set_workspace(self, workspace: Workspace | None, push: CommandSink | None) -> None:
         """Attach the workspace the report comes from and the undo stack's push."""
@@ -307,10 +313,10 @@ class CampaignTableModel(QAbstractTableModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._workspace: Workspace | None = None
-        self._push: CommandSink | None = None
+        self._workspace = None
+        self._push = None
         self._editable = False
-        self._overrides: dict[tuple[str, str], EditRecord] = {}
+        self._overrides = {}
         self._edited_font = QFont()
         self._edited_font.setItalic(True)
         self._edited_brush = QBrush(QColor(EDITED_BACKGROUND))
@@ -612,7 +618,3 @@ class CampaignTableModel(QAbstractTableModel):
     def column_of(self, key: str) -> int:
         """The column index of a field, KPI id or "campaign"."""
         return COLUMN_INDEX[key]
-
-    def row_keys(self) -> Sequence[object]:
-        """Report labels of the visible campaign rows, in view order."""
-        return [self._labels[i] for i in self._order]

@@ -105,7 +105,8 @@ class DailyModel(QAbstractTableModel):
 
     @staticmethod
     def _ids(frame: pd.DataFrame) -> np.ndarray:
-        return frame.index.to_numpy(dtype=np.int64)
+        ids: np.ndarray = frame.index.to_numpy(dtype=np.int64)
+        return ids
 
     def _load(self, frame: pd.DataFrame | None = None) -> None:
         if frame is None:
@@ -237,9 +238,6 @@ class DailyModel(QAbstractTableModel):
         return None if math.isnan(value) else value
 
     # -- editing ------------------------------------------------------------------------------
-    def set_push(self, push: CommandSink | None) -> None:
-        self._push = push
-
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or not index.isValid():
             return False

@@ -13,7 +13,7 @@ from PySide6.QtGui import QGuiApplication, QPageLayout, QPageSize
 from PySide6.QtWidgets import QApplication
 
 from kpi_desktop import APP_NAME
-from kpi_desktop.core import report as core_report
+from kpi_desktop.core.atomic import atomic_write
 from kpi_desktop.core.progress import Progress, check
 from kpi_desktop.ui import style
 from kpi_desktop.ui.pdf.charts import charts_page
@@ -157,5 +157,5 @@ def export_workspace_pdf(
     _progress(progress, 0.2, "Drawing the summary")
     data = render_pdf(content, page_size=page_size, progress=progress)
     _progress(progress, 0.95, "Saving")
-    core_report.write_bytes(path, data)
+    atomic_write(path, data)
     _progress(progress, 1.0, "Done")

@@ -6,8 +6,7 @@ marks them stale, and they catch up when the tab is shown.
 
 from __future__ import annotations
 
-import datetime as dt
-
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -27,7 +26,14 @@ SPLITS = (
 
 class ChartsTab(QWidget):
     """Object name `tab_charts`; its charts are `plot_time_series`, `plot_campaign_bars`,
-    `plot_funnel`, chosen with `combo_chart_metric`, `combo_chart_freq`, `combo_chart_split`."""
+    `plot_funnel`, chosen with `combo_chart_metric`, `combo_chart_freq`, `combo_chart_split`.
+
+    Signals:
+        annotation_requested(date, str): the user wrote a note on a day of the time chart;
+            the window saves it as an undoable command and calls `show_annotations`.
+    """
+
+    annotation_requested = Signal(object, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -49,8 +55,8 @@ class ChartsTab(QWidget):
         # Weeks by default: daily rates of small campaigns jump about and hide the trend.
         self.combo_chart_freq.setCurrentIndex(1)
         self.combo_chart_split = QComboBox()
-        for ident, label in SPLITS:
-            self.combo_chart_split.addItem(label, ident)
+        for split, label in SPLITS:
+            self.combo_chart_split.addItem(label, split)
         self.combo_chart_split.setCurrentIndex(1)
         for combo, name, tip in (
             (self.combo_chart_metric, "combo_chart_metric", "The KPI or input field to chart"),
@@ -70,7 +76,7 @@ class ChartsTab(QWidget):
         self.label_heading.setObjectName("label_subheading")
         self.label_heading.setWordWrap(True)
         self.plot_time_series = TimeSeriesChart()
-        self.plot_time_series.annotation_added.connect(self._add_annotation)
+        self.plot_time_series.annotation_added.connect(self.annotation_requested)
         self.plot_campaign_bars = CampaignBarChart()
         self.plot_funnel = FunnelChart()
 
@@ -151,7 +157,7 @@ class ChartsTab(QWidget):
         )
         self.plot_funnel.set_data(series.funnel_data(report.total))
 
-    def _add_annotation(self, day: dt.date, text: str) -> None:
-        if self.context.data is None:
-            return
-        self.plot_time_series.set_annotations(self.context.data.add_annotation(day, text))
+    def show_annotations(self) -> None:
+        """Draw the workspace's chart notes again (after one was added or undone)."""
+        if self.context.data is not None:
+            self.plot_time_series.set_annotations(self.context.data.annotations())

@@ -8,7 +8,7 @@ model's `edit_refused` signal, never to a dialog.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import (
@@ -44,15 +44,6 @@ if TYPE_CHECKING:
 MARK_SIZE = 7  # px, the edited cell's corner triangle
 
 Index = QModelIndex | QPersistentModelIndex
-
-
-class EditingModel(Protocol):
-    """What the table helpers need from an editable model."""
-
-    edit_refused: Any
-
-    def command_for(self, index: Index, value: object) -> Any: ...
-    def revert_commands(self, indexes: Sequence[Index]) -> list[Any]: ...
 
 
 class EditedDelegate(QStyledItemDelegate):
@@ -248,10 +239,6 @@ class EditableTableView(QTableView):
             return False
         self.push(command)
         return True
-
-    def has_edited_selection(self) -> bool:
-        indexes = self.selectedIndexes() or [self.currentIndex()]
-        return any(i.isValid() and i.data(EDITED_ROLE) for i in indexes)
 
 
 def paste_command(model: Any, cells: Sequence[tuple[QModelIndex, str]]) -> Any:

@@ -1,10 +1,10 @@
-"""Small helpers for dialogs built in code: named widgets and an inline refusal line."""
+"""Small helpers for dialogs built in code: named widgets, filled cells, an inline refusal line."""
 
 from __future__ import annotations
 
 from typing import TypeVar
 
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QTableWidget, QTableWidgetItem, QWidget
 
 W = TypeVar("W", bound=QWidget)
 
@@ -16,6 +16,14 @@ def named(widget: W, name: str, tip: str = "") -> W:
     if tip:
         widget.setToolTip(tip)
     return widget
+
+
+def filled_item(table: QTableWidget, row: int, column: int) -> QTableWidgetItem:
+    """The item of a cell the dialog filled itself (`QTableWidget.item` may return None)."""
+    item = table.item(row, column)
+    if item is None:
+        raise LookupError(f"{table.objectName()}: cell ({row}, {column}) was never filled")
+    return item
 
 
 class InlineMessage(QLabel):

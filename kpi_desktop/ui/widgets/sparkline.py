@@ -16,6 +16,9 @@ class Sparkline(QWidget):
     No axes: the card's value and change carry the numbers; the tooltip says the range.
     """
 
+    #: the values; shadows QWidget.y() (the widget's position), which nothing here calls.
+    y: np.ndarray  # type: ignore[assignment]
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("sparkline")

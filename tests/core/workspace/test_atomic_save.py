@@ -20,8 +20,9 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from kpi_desktop.core.atomic import atomic_write
 from kpi_desktop.core.sample import large_facts
-from kpi_desktop.core.workspace import Workspace, atomic_write
+from kpi_desktop.core.workspace import Workspace
 
 pytestmark = pytest.mark.skipif(
     sys.platform == "win32", reason="SIGKILL and forkserver are POSIX-only"

@@ -23,8 +23,6 @@ from kpi_desktop.core.workspace import (
     RowKey,
     Workspace,
     WorkspaceError,
-    atomic_write,
-    atomic_write_with,
     migrate,
 )
 
@@ -867,19 +865,3 @@ def test_a_v2_file_opens_and_gets_each_sources_role_and_label(tmp_path):
         rows = conn.execute("SELECT id, role, label FROM sources ORDER BY ordinal").fetchall()
         assert rows == [("s1", "ad", "Meta Ads"), ("s2", "other", "x.csv")]
     conn.close()
-
-
-def test_atomic_write_with_streams_and_keeps_the_old_file_on_failure(tmp_path):
-    target = tmp_path / "out.bin"
-    atomic_write(target, b"old")
-
-    def fail(handle):
-        handle.write(b"half")
-        raise OSError("disk full")
-
-    with pytest.raises(OSError, match="disk full"):
-        atomic_write_with(target, fail)
-    assert target.read_bytes() == b"old"
-    assert list(tmp_path.iterdir()) == [target]  # no temp file left behind
-    atomic_write_with(target, lambda handle: handle.write(b"new"))
-    assert target.read_bytes() == b"new"

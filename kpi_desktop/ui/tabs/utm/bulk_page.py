@@ -1,11 +1,10 @@
-"""The "Bulk links" page of the UTM tab: an undoable table of links, import and export."""
+"""The UTM tab's "Bulk links" page: a table of links (Edit › Undo reverts), import, export."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -14,12 +13,11 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QTableView,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from kpi_desktop.core.utm import TAGGED_COLUMN, NamingConvention, read_links_table
+from kpi_desktop.core.utm import TAGGED_COLUMN, LinkStore, NamingConvention, read_links_table
 from kpi_desktop.ui.models.bulk_links_model import COLUMNS, BulkLinksModel
 from kpi_desktop.ui.tabs.utm.common import FILE_FILTER, export_table, make_button, named
 
@@ -32,14 +30,14 @@ class BulkPage(QWidget):
 
     def __init__(
         self,
-        undo_stack: QUndoStack,
+        store: LinkStore,
         convention: NamingConvention,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.model_bulk = BulkLinksModel(undo_stack, convention, self)
+        self.model_bulk = BulkLinksModel(store, convention, self)
         self._build_table()
-        bar = self._build_bar(undo_stack)
+        bar = self._build_bar()
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.table_bulk)
@@ -70,7 +68,7 @@ class BulkPage(QWidget):
         self.model_bulk.rowsRemoved.connect(self._update_status)
         self.model_bulk.dataChanged.connect(self._update_status)
 
-    def _build_bar(self, undo_stack: QUndoStack) -> QHBoxLayout:
+    def _build_bar(self) -> QHBoxLayout:
         self.button_bulk_add = make_button(
             "button_bulk_add", "Add row", "Add an empty link at the end"
         )
@@ -90,15 +88,6 @@ class BulkPage(QWidget):
             "button_bulk_export", "Export…", "Write the links with their tagged URLs"
         )
         self.button_bulk_export.clicked.connect(lambda: self.export_bulk())
-        # Actions from the stack follow its state and text ("Undo Edit Source of link 2").
-        self.action_bulk_undo = undo_stack.createUndoAction(self, "Undo")
-        self.action_bulk_redo = undo_stack.createRedoAction(self, "Redo")
-        self.button_bulk_undo = named(QToolButton(), "button_bulk_undo")
-        self.button_bulk_undo.setDefaultAction(self.action_bulk_undo)
-        self.button_bulk_redo = named(QToolButton(), "button_bulk_redo")
-        self.button_bulk_redo.setDefaultAction(self.action_bulk_redo)
-        for tool in (self.button_bulk_undo, self.button_bulk_redo):
-            tool.setAutoRaise(False)
         self.label_bulk_status = named(QLabel(), "label_bulk_status")
         self.label_bulk_status.setProperty("note", "change")
 
@@ -109,8 +98,6 @@ class BulkPage(QWidget):
             self.button_bulk_remove,
             self.button_bulk_import,
             self.button_bulk_export,
-            self.button_bulk_undo,
-            self.button_bulk_redo,
         )
         for button in buttons:
             bar.addWidget(button)

@@ -61,6 +61,11 @@ def _preview_html(url: str, *, highlight: bool) -> str:
     return html
 
 
+def _completer(edit: QLineEdit) -> QCompleter | None:
+    """The edit's completer: None until one is set (PySide6's stubs say it never is)."""
+    return edit.completer()
+
+
 def _caption(text: str, buddy: QWidget) -> QLabel:
     label = QLabel(text)
     label.setBuddy(buddy)
@@ -243,7 +248,7 @@ class LinkForm(QGroupBox):
 
     def set_completions(self, name: str, values: list[str]) -> None:
         """Offer `values` (already unique and sorted) as completions of field `name`."""
-        completer = self.edits[name].completer()
+        completer = _completer(self.edits[name])
         if completer is None:
             completer = QCompleter(self.edits[name])
             completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -255,7 +260,7 @@ class LinkForm(QGroupBox):
         model.setStringList(values)
 
     def completions(self, name: str) -> list[str]:
-        completer = self.edits[name].completer()
+        completer = _completer(self.edits[name])
         if completer is None:
             return []
         model = completer.model()

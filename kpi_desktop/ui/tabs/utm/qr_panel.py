@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kpi_desktop.core.atomic import atomic_write
 from kpi_desktop.core.utm import BuildResult, qr_bytes
-from kpi_desktop.core.utm.files import write_via_temp
 from kpi_desktop.ui.tabs.utm.common import make_button, named
 
 QR_PREVIEW_PX = 176
@@ -72,7 +72,9 @@ class QrPanel(QGroupBox):
             ratio = self.devicePixelRatioF()
             side = int(QR_PREVIEW_PX * ratio)
             # One pixel per module, then scaled without smoothing to fill the preview box.
-            image = QImage.fromData(qr_bytes(result.url, "png", 1, border=2), "PNG")
+            image = QImage.fromData(
+                qr_bytes(result.url, "png", 1, border=2)
+            )  # Qt reads the PNG header
             image = image.scaled(
                 side,
                 side,
@@ -93,7 +95,7 @@ class QrPanel(QGroupBox):
     def copy(self, url: str) -> None:
         """Put the code of `url`, at the chosen size, on the clipboard as an image."""
         png = qr_bytes(url, "png", self.spin_qr_size.value())
-        QGuiApplication.clipboard().setImage(QImage.fromData(png, "PNG"))
+        QGuiApplication.clipboard().setImage(QImage.fromData(png))
 
     def save(self, url: str, path: str | Path | None, kind: str | None) -> Path | None:
         """Save the code of `url` as PNG or SVG; asks for a file if no path (None: cancelled)."""
@@ -110,5 +112,5 @@ class QrPanel(QGroupBox):
         if target.suffix.lower() != f".{kind}":
             target = target.with_suffix(f".{kind}")
         data = qr_bytes(url, kind, self.spin_qr_size.value())
-        write_via_temp(target, lambda tmp: tmp.write_bytes(data))
+        atomic_write(target, data)
         return target

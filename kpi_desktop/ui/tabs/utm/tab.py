@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QImage, QShowEvent, QUndoStack
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QImage, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -58,18 +58,16 @@ class UtmTab(QWidget):
         self,
         links_store: LinkStore | None = None,
         parent: QWidget | None = None,
-        undo_stack: QUndoStack | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("tab_utm")
         self.setAccessibleName("tab_utm")
         self.setStyleSheet(STYLESHEET)
         self.store: LinkStore = links_store if links_store is not None else MemoryLinkStore()
-        self.undo_stack = undo_stack if undo_stack is not None else QUndoStack(self)
         self._convention = self.store.naming_convention()
 
         self.tabs_utm = named(QTabWidget(), "tabs_utm")
-        self.page_bulk = BulkPage(self.undo_stack, self._convention)
+        self.page_bulk = BulkPage(self.store, self._convention)
         self.page_history = HistoryPage(lambda: self.store.links())
         self.page_data = LinksDataPage()
         self.page_convention = ConventionPage()
@@ -195,6 +193,7 @@ class UtmTab(QWidget):
         self._convention = self.store.naming_convention()
         self.page_convention.show_convention(self._convention)
         self.model_bulk.set_convention(self._convention)
+        self.model_bulk.reload()
         self.form.convention = self._convention
         self._refresh_presets()
         self._refresh_completions()

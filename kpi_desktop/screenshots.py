@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from importlib.resources import as_file, files
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ def render_screenshots(out_dir: Path, workspace: Path | None = None) -> list[Pat
         for index in range(window.tabs_main.count()):
             window.tabs_main.setCurrentIndex(index)
             tab = window.tabs_main.widget(index)
+            assert tab is not None  # index < count()
             written.append(_save(window, out_dir / f"{tab.objectName()}.png"))
         ws.dirty = False
         from kpi_desktop.ui.dialogs.export import ExportDialog, request_from_session
@@ -100,8 +102,9 @@ def _save(widget: QWidget, path: Path) -> Path:
     return path
 
 
-#: A real export shown in the import dialog's picture (present in a source checkout).
-IMPORT_SAMPLE = Path(__file__).resolve().parents[2] / "tests" / "data" / "import" / "meta_ads.csv"
+#: A small real-looking Meta Ads export shipped with the package, shown in the import
+#: dialog's picture.
+IMPORT_SAMPLE = files("kpi_desktop").joinpath("assets", "examples", "meta_ads.csv")
 
 
 def _import_dialog(window: MainWindow, out_dir: Path) -> Path:
@@ -110,9 +113,10 @@ def _import_dialog(window: MainWindow, out_dir: Path) -> Path:
 
     dialog = ImportDialog(window.session, window)
     dialog.background = False  # no event loop runs here: read on this thread
-    if IMPORT_SAMPLE.exists():
-        dialog.add_files([IMPORT_SAMPLE])
-    dialog.show()
-    path = _save(dialog, out_dir / "dialog_import.png")
+    # as_file: a real path even when the package is run from a zip (PyInstaller, wheels).
+    with as_file(IMPORT_SAMPLE) as sample:
+        dialog.add_files([sample])
+        dialog.show()
+        path = _save(dialog, out_dir / "dialog_import.png")
     dialog.close()
     return path
