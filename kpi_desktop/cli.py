@@ -7,9 +7,14 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from kpi_desktop.core.atomic import atomic_write
+
+if TYPE_CHECKING:  # the core loads lazily: `kpi-desktop --version` must stay instant
+    from kpi_desktop.core.io.result import ImportResult
+    from kpi_desktop.core.progress import Progress
+    from kpi_desktop.core.workspace import Workspace
 
 SUBCOMMANDS = ("report", "import", "utm")
 
@@ -89,7 +94,7 @@ def _check_files(files: Sequence[str]) -> list[Path]:
     return paths
 
 
-def load_workspace(files: Sequence[Path], *, progress: object | None = None) -> Any:
+def load_workspace(files: Sequence[Path], *, progress: Progress | None = None) -> Workspace:
     """A workspace holding `files`: a `.kpidesk` contributes its data and edits, any
     other file is imported exactly as the GUI imports it."""
     from kpi_desktop.core.workspace import Workspace
@@ -105,11 +110,11 @@ def load_workspace(files: Sequence[Path], *, progress: object | None = None) -> 
     return ws
 
 
-def _import_known(path: Path, progress: object | None = None) -> Any:
+def _import_known(path: Path, progress: Progress | None = None) -> ImportResult:
     """Import one file; a file none of whose columns is a known field is bad input."""
     from kpi_desktop.core.io.importer import import_file
 
-    result = import_file(path, progress=progress)  # type: ignore[arg-type]
+    result = import_file(path, progress=progress)
     if not any(result.mapping.values()):
         headers = ", ".join(str(h) for h in list(result.mapping)[:6])
         raise CliError(f"{path.name}: no column is a known field ({headers})")

@@ -35,7 +35,7 @@ def render_screenshots(out_dir: Path, workspace: Path | None = None) -> list[Pat
         session.set_workspace(ws, name, sample=workspace is None)
         _fill_utm_demo(window)
         # Demo state only: the run saves nothing, closing must not ask to, and no other
-        # tab should show "Undo Add 3 links" in its toolbar.
+        # tab should show "Undo Add 3 bulk rows" in its toolbar.
         session.undo_stack.clear()
         for index in range(window.tabs_main.count()):
             window.tabs_main.setCurrentIndex(index)

@@ -329,6 +329,10 @@ class ImportSources(Command):
         self.added: list[str] = []
         self.replaced: dict[str, SourceSnapshot] = {}
         self.undone: list[SourceSnapshot] = []
+        #: the reporting currency before the first `do` (an import into a new workspace
+        #: sets it) and after it, so undo and redo put each back
+        self.currency_before: str | None = None
+        self.currency_after = ""
         names = [r.file_name or "data" for r in self.results]
         self.text = f"Import {names[0]}" if len(names) == 1 else f"Import {len(names)} files"
         self.last_changes: Changes = NO_CHANGES
@@ -339,7 +343,10 @@ class ImportSources(Command):
             for snapshot in self.undone:
                 changes = changes.merge(ws.restore_source(snapshot))
             self.undone = []
+            if ws.reporting_currency != self.currency_after:
+                changes = changes.merge(ws.set_reporting_currency(self.currency_after))
         else:
+            self.currency_before = ws.reporting_currency
             self.added = []
             for i, result in enumerate(self.results):
                 old = self.replace.get(i)
@@ -348,6 +355,7 @@ class ImportSources(Command):
                 step = ws.add_import(result, replace=old)
                 self.added.extend(step.sources)
                 changes = changes.merge(step)
+            self.currency_after = ws.reporting_currency
         self.last_changes = changes
         return changes
 
@@ -362,6 +370,9 @@ class ImportSources(Command):
                 Changes(rows=None, reset=True, campaigns=None, sources=(source_id,))
             )
         self.undone = list(reversed(undone))
+        before = self.currency_before
+        if before is not None and ws.reporting_currency != before:
+            changes = changes.merge(ws.set_reporting_currency(before))
         return changes
 
 

@@ -20,9 +20,9 @@ from kpi_desktop.core import commands
 from kpi_desktop.core.format import is_missing
 from kpi_desktop.core.schema import campaign_key
 from kpi_desktop.core.utm import PRESETS, LinkRecord, NamingConvention, Preset, parse_url
+from kpi_desktop.ui.undo import CoreCommand, one_step
 
 if TYPE_CHECKING:
-    from kpi_desktop.core.commands import Command
     from kpi_desktop.core.workspace import Workspace
 
 CONVENTION_SETTING = "utm.naming_convention"
@@ -44,7 +44,7 @@ class WorkspaceLinkStore:
     def __init__(
         self,
         workspace: Callable[[], Workspace | None],
-        push: Callable[[Command], object],
+        push: Callable[[CoreCommand], object],
     ) -> None:
         self._workspace = workspace
         self._push = push
@@ -125,16 +125,31 @@ class WorkspaceLinkStore:
 
     # -- aliases and data -----------------------------------------------------------------
     def add_alias(self, kind: str, from_value: str, to_value: str) -> None:
+        self.add_aliases(kind, {from_value: to_value})
+
+    def add_aliases(self, kind: str, pairs: Mapping[str, str]) -> None:
+        """Treat each spelling in `pairs` as its value: one undo step for all of them.
+
+        Campaign aliases merge campaigns (`AddAlias`); source/medium/… aliases are a
+        workspace setting the links-vs-data check reads.
+        """
         ws = self._ws()
-        if ws is None:
+        if ws is None or not pairs:
             return
+        shown = ", ".join(f"“{a}”" for a in pairs)
+        target = f"“{next(iter(pairs.values()))}”"
         if kind == "campaign":
-            self._push(commands.AddAlias(ws, campaign_key(from_value), campaign_key(to_value)))
+            merges = [
+                commands.AddAlias(ws, campaign_key(a), campaign_key(b)) for a, b in pairs.items()
+            ]
+            step = one_step(merges, f"Merge {shown} into {target}")
+            if step is not None:
+                self._push(step)
             return
         saved = ws.get_setting(ALIASES_SETTING) or {}
         aliases = {k: dict(v) for k, v in saved.items()} if isinstance(saved, dict) else {}
-        aliases.setdefault(kind, {})[from_value] = to_value
-        text = f"Treat {kind} “{from_value}” as “{to_value}”"
+        aliases.setdefault(kind, {}).update(pairs)
+        text = f"Treat {kind} {shown} as {target}"
         self._push(commands.SetSetting(ws, ALIASES_SETTING, aliases, text))
 
     def aliases(self) -> dict[str, dict[str, str]]:

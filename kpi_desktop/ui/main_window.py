@@ -135,6 +135,7 @@ class MainWindow(QMainWindow):
         session.workspace_loaded.connect(self._workspace_loaded)
         session.modified_changed.connect(self._update_title)
         session.changed.connect(self._changes_applied)
+        session.exported.connect(self._exported)
         session.message.connect(self.statusBar().showMessage)
         session.error.connect(lambda exc: errors.show_error(exc, parent=self))
 
@@ -328,8 +329,17 @@ class MainWindow(QMainWindow):
             self.stack_central.setCurrentWidget(self.label_loading)
         self.statusBar().showMessage(message)
 
+    def _exported(self, path: Path) -> None:
+        from kpi_desktop.ui.dialogs.export import show_export_done
+
+        show_export_done(self.statusBar(), path)
+
     def _workspace_opened(self) -> None:
         """A new workspace: build the tabs on first use and bind them before its report."""
+        note = self.statusBar().findChild(QWidget, "widget_export_done")
+        if note is not None:  # it named the previous workspace's report
+            self.statusBar().removeWidget(note)
+            note.deleteLater()
         self._ensure_tabs()
         assert self.workspace_actions is not None
         self.workspace_actions.bind()
@@ -338,6 +348,7 @@ class MainWindow(QMainWindow):
 
     def _workspace_loaded(self) -> None:
         if self.utm_tab is not None:
+            self.utm_tab.clear_form()  # a half-typed link belongs to the previous workspace
             self.utm_tab.refresh()
         self.workspace_loaded.emit()
 
@@ -413,9 +424,10 @@ class MainWindow(QMainWindow):
         if BULK_LINKS_SETTING in changes.settings:
             tab.model_bulk.reload()
         history = changes.scope & Scope.LINKS and BULK_LINKS_SETTING not in changes.settings
-        data = changes.reset or changes.sources or changes.scope & Scope.ALIASES
-        if history or data or changes.settings & UTM_SETTINGS:
-            tab.refresh()
+        if history or changes.settings & UTM_SETTINGS:
+            tab.refresh()  # history, convention, presets, value aliases
+        elif changes.reset or changes.sources or changes.campaigns or changes.scope:
+            tab.data_changed()  # facts or campaign aliases: Links & data, when looked at
 
     def _add_annotation(self, day: dt.date, text: str) -> None:
         from kpi_desktop.core.commands import AddAnnotation

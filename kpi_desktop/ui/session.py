@@ -83,6 +83,7 @@ class Session(QObject):
         ended: the workspace was closed cleanly (saved or its changes discarded).
         message(str, int): a status-bar note and how long to show it (ms).
         error(BaseException): a command failed; the workspace is unchanged.
+        exported(Path): a report was written there.
     """
 
     workspace_opened = Signal()
@@ -94,6 +95,7 @@ class Session(QObject):
     ended = Signal()
     message = Signal(str, int)
     error = Signal(object)
+    exported = Signal(Path)
 
     def __init__(self, settings: Settings, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -107,9 +109,15 @@ class Session(QObject):
         self.context = ReportContext()
         #: the one undo stack of the application
         self.undo_stack = QUndoStack(self)
+        self._saved_state_is_clean = True
         self.undo_stack.cleanChanged.connect(self._clean_changed)
 
-    def _clean_changed(self, _clean: bool) -> None:
+    def _clean_changed(self, clean: bool) -> None:
+        ws = self.workspace
+        if clean and ws is not None and self._saved_state_is_clean:
+            # Every change goes through the stack: undone back to the saved state, the
+            # workspace holds what its file holds (closing must not ask to save).
+            ws.dirty = False
         self.modified_changed.emit()
 
     # -- workspace ---------------------------------------------------------------------------
@@ -125,6 +133,8 @@ class Session(QObject):
         self.is_sample = sample
         self.workspace_name = name or (workspace.path.name if workspace.path else UNTITLED)
         self.undo_stack.clear()
+        # A restored recovery file is unsaved work with an empty stack: undo never cleans it.
+        self._saved_state_is_clean = not workspace.dirty
         if self.data_view is None or self.data_view.workspace is not workspace:
             self.data_view = series.DataView(workspace)
             saved = workspace.get_setting(series.FILTER_SETTING)
@@ -158,6 +168,7 @@ class Session(QObject):
         assert self.workspace is not None
         self.workspace.save(path)
         self.workspace_name = path.name
+        self._saved_state_is_clean = True
         self.undo_stack.setClean()
         self.settings.add_recent_file(str(path))
         self.settings.last_directory = str(path.parent)

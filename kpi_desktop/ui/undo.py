@@ -119,6 +119,9 @@ class UndoCommand(QUndoCommand):
         try:
             changes = step(self._workspace)
         except ValueError as exc:  # WorkspaceError and friends: user-facing, not a crash
+            # Qt cannot refuse an undo: its index moves whatever we do. Dropping the step
+            # is the safe answer: a first `do` that fails changed nothing; an undo that
+            # fails leaves its effect in place, and a later redo must not apply it twice.
             self.setObsolete(True)
             if self._on_error is None:
                 raise

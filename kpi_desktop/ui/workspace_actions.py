@@ -8,7 +8,7 @@ one undo step. Messages go to the session's status-bar `message` signal.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
@@ -19,11 +19,13 @@ from kpi_desktop.ui.dialogs.add_campaign import AddCampaignDialog
 from kpi_desktop.ui.dialogs.currency import CurrencyDialog
 from kpi_desktop.ui.dialogs.targets import TargetsDialog
 from kpi_desktop.ui.widgets.editable_table import EditableTableView
+from kpi_desktop.ui.widgets.forms import CommandDialog
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QAction
     from PySide6.QtWidgets import QMenu
 
+    from kpi_desktop.core.workspace import Changes
     from kpi_desktop.ui.dialogs.daily import DailyDialog
     from kpi_desktop.ui.session import Session
     from kpi_desktop.ui.tabs.campaigns_tab import CampaignsTab
@@ -31,6 +33,9 @@ if TYPE_CHECKING:
     from kpi_desktop.ui.widgets.filter_bar import FilterBar
 
 MESSAGE_MS = 5000
+
+
+_Dialog = TypeVar("_Dialog", bound=CommandDialog)
 
 
 class WorkspaceActions:
@@ -69,7 +74,7 @@ class WorkspaceActions:
             self.action_targets,
         ]
         self.set_enabled(session.workspace is not None)
-        campaigns_tab.table_campaigns.extra_actions = list(self.campaign_actions)
+        campaigns_tab.add_context_actions(self.campaign_actions)
         campaigns_tab.all_dates_requested.connect(self.show_all_dates)
         session.changed.connect(self.report_dropped)
 
@@ -150,9 +155,9 @@ class WorkspaceActions:
             widget = widget.parentWidget()
         return widget if widget is not None else self.campaigns_tab.table_campaigns
 
-    def report_dropped(self, changes: Any) -> None:
+    def report_dropped(self, changes: Changes) -> None:
         """Tell the user which edits a re-import left without a row (they are kept)."""
-        dropped = getattr(changes, "dropped_edits", ())
+        dropped = changes.dropped_edits
         if not dropped:
             return
         lines = [_dropped_line(rec) for rec in dropped[:12]]
@@ -179,12 +184,7 @@ class WorkspaceActions:
 
     def add_campaign(self) -> AddCampaignDialog | None:
         ws = self.session.workspace
-        if ws is None:
-            return None
-        dialog = AddCampaignDialog(ws, self.parent)
-        dialog.accepted.connect(lambda: self._push(dialog.command))
-        dialog.open()
-        return dialog
+        return None if ws is None else self._open(AddCampaignDialog(ws, self.parent))
 
     def rename_campaign(self) -> None:
         self.show_tab(self.campaigns_tab)
@@ -206,16 +206,14 @@ class WorkspaceActions:
         if ws is None:
             return None
         key = self.campaigns_tab.current_campaign()
-        dialog = TargetsDialog(ws, key, self.parent)
-        dialog.accepted.connect(lambda: self._push(dialog.command))
-        dialog.open()
-        return dialog
+        return self._open(TargetsDialog(ws, key, self.parent))
 
     def edit_currency(self) -> CurrencyDialog | None:
         ws = self.session.workspace
-        if ws is None:
-            return None
-        dialog = CurrencyDialog(ws, self.parent)
+        return None if ws is None else self._open(CurrencyDialog(ws, self.parent))
+
+    def _open(self, dialog: _Dialog) -> _Dialog:
+        """Show `dialog` (window-modal, not blocking); its OK pushes its one command."""
         dialog.accepted.connect(lambda: self._push(dialog.command))
         dialog.open()
         return dialog

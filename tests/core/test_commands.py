@@ -26,7 +26,7 @@ from kpi_desktop.core.commands import (
 )
 from kpi_desktop.core.io.presets import PRESET_LABELS, PRESET_ROLES
 from kpi_desktop.core.schema import normalize_facts
-from kpi_desktop.core.workspace import Workspace
+from kpi_desktop.core.workspace import Scope, Workspace
 
 
 @dataclass
@@ -234,6 +234,19 @@ def test_import_undo_removes_the_source_and_redo_restores_it():
         stack.redo()
         assert [s.id for s in ws.sources()] == ["s1"]
         assert users(ws) == [5.0, 200.0, 300.0]  # the override applies again
+
+
+def test_undoing_the_first_import_gives_back_the_empty_reporting_currency():
+    with Workspace.new() as ws:
+        stack = CommandStack(ws)
+        assert ws.reporting_currency == ""
+        changes = stack.push(ImportSources([FakeImport(days(), currency="EUR")]))
+        assert ws.reporting_currency == "EUR"  # adopted from the first money import
+        changes = stack.undo()
+        assert ws.reporting_currency == ""
+        assert changes.scope & Scope.FX
+        stack.redo()
+        assert ws.reporting_currency == "EUR"
 
 
 def test_reimport_as_replace_undo_brings_the_old_data_back(ws, stack):

@@ -105,3 +105,20 @@ def test_sample_history_links_reuse_with_their_page_url(qtbot) -> None:
     assert tab.edit_url.text()
     assert tab.edits["id"].text() == ""  # the history row number is not a utm_id
     assert tab.result().url == tab.history_rows()[0].url
+
+
+def test_aliasing_a_drift_group_is_one_undo_step() -> None:
+    ws = Workspace.open_sample()
+    stack = CommandStack(ws)
+    store = WorkspaceLinkStore(lambda: ws, stack.push)
+    store.add_aliases("source", {"fb": "facebook", "Facebook": "facebook"})
+    store.add_aliases(
+        "campaign", {"Loyalty Club 2": "Loyalty Club", "loyalty-club-3": "Loyalty Club"}
+    )
+    assert len(stack.done) == 2
+    assert store.aliases()["source"] == {"fb": "facebook", "Facebook": "facebook"}
+    assert set(ws.aliases()) == {"loyalty_club_2", "loyalty_club_3"}
+    stack.undo()
+    assert ws.aliases() == {}
+    stack.undo()
+    assert "source" not in store.aliases()

@@ -183,6 +183,34 @@ def test_a_failing_command_shows_its_message_and_leaves_no_undo_step(
     assert loaded.undo_stack.count() == 0
 
 
+@dataclass
+class FailsOnUndo:
+    text: str = "Fragile"
+    calls: list[str] = field(default_factory=list)
+
+    def do(self, ws: Workspace) -> Changes:
+        self.calls.append("do")
+        return Changes(rows=frozenset(), kpis_dirty=False)
+
+    def undo(self, ws: Workspace) -> Changes:
+        self.calls.append("undo")
+        raise WorkspaceError("The file behind this step is gone.")
+
+
+def test_a_failing_undo_drops_its_step_and_is_never_applied_twice(
+    loaded: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()) or 0)
+    command = FailsOnUndo()
+    loaded.session.push(command)
+    loaded.action_undo.trigger()
+    assert shown == ["The file behind this step is gone."]
+    assert loaded.undo_stack.count() == 0  # Qt moved past it: the step cannot stay
+    assert not loaded.action_redo.isEnabled()  # so no redo can apply it a second time
+    assert command.calls == ["do", "undo"]
+
+
 def test_open_and_save_round_trip(qtbot, loaded: MainWindow, tmp_path: Path) -> None:
     path = tmp_path / "mine.kpidesk"
     assert loaded._save_to(path)

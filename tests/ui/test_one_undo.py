@@ -136,8 +136,19 @@ def test_bulk_rows_undo_with_the_edit_menu_and_the_panel_has_no_undo_of_its_own(
     assert utm.findChild(QToolButton, "button_bulk_undo") is None
     utm.button_bulk_add.click()
     model.setData(model.index(0, 1), "https://x.org/")
-    assert window.action_undo.text().startswith("&Undo Edit URL of link 1")
+    assert window.action_undo.text().startswith("&Undo Edit URL of bulk row 1")
     window.action_undo.trigger()
     assert model.index(0, 1).data() == ""
     window.action_undo.trigger()
     assert model.rowCount() == 0
+
+
+def test_undo_back_to_the_saved_state_is_not_a_change(qtbot, window: MainWindow) -> None:
+    utm = _utm(window)
+    utm.button_bulk_add.click()
+    assert window.isWindowModified()
+    window.action_undo.trigger()
+    assert not window.isWindowModified()  # closing would not ask to save
+    assert not window.session.is_modified()
+    window.action_redo.trigger()
+    assert window.isWindowModified()

@@ -20,7 +20,7 @@ MANUAL_SOURCE = "manual"
 
 
 class ImportedSource(Protocol):
-    """What the workspace reads of an import (`core.io.importer.ImportResult`)."""
+    """What the workspace reads of an import (`core.io.result.ImportResult`)."""
 
     @property
     def facts(self) -> pd.DataFrame: ...

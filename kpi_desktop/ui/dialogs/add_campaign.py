@@ -12,7 +12,6 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGridLayout,
@@ -26,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from kpi_desktop.core.schema import FIELDS, INPUT_FIELDS, campaign_key
 from kpi_desktop.ui.models.campaign_model import parse_input
-from kpi_desktop.ui.widgets.forms import InlineMessage, named
+from kpi_desktop.ui.widgets.forms import CommandDialog, InlineMessage, named
 
 if TYPE_CHECKING:
     from kpi_desktop.core.commands import Command
@@ -35,13 +34,11 @@ if TYPE_CHECKING:
 PERIOD_MONTH, PERIOD_DAY, PERIOD_NONE = "month", "day", "none"
 
 
-class AddCampaignDialog(QDialog):
+class AddCampaignDialog(CommandDialog):
     """Type in a campaign: name, channel, a month / day / no date, and its numbers."""
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        named(self, "dialog_add_campaign")
-        self.setWindowTitle("Add Campaign")
+        super().__init__("dialog_add_campaign", "Add Campaign", parent)
         self.workspace = workspace
         self.edit_name = named(QLineEdit(), "edit_campaign_name", "Campaign name as in reports")
         self.edit_name.setPlaceholderText("e.g. Spring Quiz Bot")
@@ -89,7 +86,6 @@ class AddCampaignDialog(QDialog):
         layout.addWidget(numbers)
         layout.addWidget(self.label_message)
         layout.addWidget(self.buttons)
-        self.command: Command | None = None
 
     def _period_changed(self) -> None:
         kind = self.combo_period.currentData()
@@ -134,11 +130,3 @@ class AddCampaignDialog(QDialog):
             date=None if date is None else date.isoformat(),
             channel=self.edit_channel.currentText().strip(),
         )
-
-    def accept(self) -> None:
-        command = self.build_command()
-        if isinstance(command, str):
-            self.label_message.say(command)
-            return
-        self.command = command
-        super().accept()

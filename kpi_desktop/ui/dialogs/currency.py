@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -24,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from kpi_desktop.ui.undo import CoreCommand, one_step
-from kpi_desktop.ui.widgets.forms import InlineMessage, filled_item, named
+from kpi_desktop.ui.widgets.forms import CommandDialog, InlineMessage, filled_item, named
 
 if TYPE_CHECKING:
     from kpi_desktop.core.commands import Command
@@ -33,13 +32,11 @@ if TYPE_CHECKING:
 COMMON_CURRENCIES = ("USD", "EUR", "GBP", "CHF", "CAD", "AUD", "JPY", "SEK", "NOK", "DKK", "PLN")
 
 
-class CurrencyDialog(QDialog):
+class CurrencyDialog(CommandDialog):
     """Reporting currency and exchange rates (`dialog_currency`)."""
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        named(self, "dialog_currency")
-        self.setWindowTitle("Currency and Exchange Rates")
+        super().__init__("dialog_currency", "Currency and Exchange Rates", parent)
         self.workspace = workspace
         facts = workspace.facts()
         used = sorted(
@@ -92,7 +89,6 @@ class CurrencyDialog(QDialog):
         layout.addWidget(self.label_message)
         layout.addWidget(buttons)
         self.resize(460, 440)
-        self.command: CoreCommand | None = None
         self._update_missing()
 
     def add_rate_row(self, code: str, rate: float | None) -> int:
@@ -165,11 +161,3 @@ class CurrencyDialog(QDialog):
             if rate != before:
                 made.append(commands.SetFxRate(ws, currency, rate))
         return one_step(made, "Change currency and exchange rates")
-
-    def accept(self) -> None:
-        command = self.build_command()
-        if isinstance(command, str):
-            self.label_message.say(command)
-            return
-        self.command = command
-        super().accept()

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMainWindow,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -409,7 +408,7 @@ class ExportDialog(QDialog):
 
 def open_export_dialog(session: Session, parent: QWidget, fmt: str = "xlsx") -> ExportDialog | None:
     """Show the export dialog for the session's workspace and current filter (modal, not
-    blocking); a successful export leaves a note in `parent`'s main-window status bar."""
+    blocking); a successful export is announced by `Session.exported`."""
     ws = session.workspace
     if ws is None:
         return None
@@ -418,12 +417,10 @@ def open_export_dialog(session: Session, parent: QWidget, fmt: str = "xlsx") -> 
         ws, request_from_session(session), folder=settings.last_directory, fmt=fmt, parent=parent
     )
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    main = parent.window()
 
     def exported(path: str) -> None:
         settings.last_directory = str(Path(path).parent)
-        if isinstance(main, QMainWindow):
-            show_export_done(main.statusBar(), Path(path))
+        session.exported.emit(Path(path))
 
     dialog.exported.connect(exported)
     dialog.setModal(True)

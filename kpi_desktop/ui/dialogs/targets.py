@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QHeaderView,
     QLabel,
@@ -26,7 +25,7 @@ from PySide6.QtWidgets import (
 from kpi_desktop.core import format as fmt
 from kpi_desktop.core.kpi import KPI_BY_ID, KPIS, Display
 from kpi_desktop.ui.undo import CoreCommand, one_step
-from kpi_desktop.ui.widgets.forms import InlineMessage, filled_item, named
+from kpi_desktop.ui.widgets.forms import CommandDialog, InlineMessage, filled_item, named
 
 if TYPE_CHECKING:
     from kpi_desktop.core.commands import Command
@@ -65,7 +64,7 @@ _UNITS = {
 }
 
 
-class TargetsDialog(QDialog):
+class TargetsDialog(CommandDialog):
     """Targets per KPI for every campaign or one, and that campaign's notes (`dialog_targets`).
 
     Targets for one campaign override the workspace's; a blank one uses the workspace's.
@@ -74,9 +73,7 @@ class TargetsDialog(QDialog):
     def __init__(
         self, workspace: Workspace, key: str | None = None, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        named(self, "dialog_targets")
-        self.setWindowTitle("Notes and Targets")
+        super().__init__("dialog_targets", "Notes and Targets", parent)
         self.workspace = workspace
         self.combo_campaign = named(
             QComboBox(), "combo_target_campaign", "Targets for every campaign, or for one"
@@ -134,7 +131,6 @@ class TargetsDialog(QDialog):
         index = self.combo_campaign.findData(key) if key else 0
         self.combo_campaign.setCurrentIndex(max(index, 0))
         self._show(self.combo_campaign.currentData())
-        self.command: CoreCommand | None = None
 
     def _campaign_changed(self) -> None:
         self._keep()
@@ -209,11 +205,3 @@ class TargetsDialog(QDialog):
             if text != ws.notes(key):
                 made.append(commands.SetNote(ws, key, text))
         return one_step(made, "Edit notes and targets")
-
-    def accept(self) -> None:
-        command = self.build_command()
-        if isinstance(command, str):
-            self.label_message.say(command)
-            return
-        self.command = command
-        super().accept()

@@ -169,7 +169,7 @@ class BulkLinksModel(QAbstractTableModel):
             return False
         rows = self.rows()
         rows[row][name] = text
-        self._commit(rows, f"Edit {BULK_HEADERS[name]} of link {row + 1}", (row, name))
+        self._commit(rows, f"Edit {BULK_HEADERS[name]} of bulk row {row + 1}", (row, name))
         return True
 
     def add_rows(
@@ -179,14 +179,14 @@ class BulkLinksModel(QAbstractTableModel):
         new = [self._clean(r) for r in (rows if rows is not None else [{}])]
         where = len(self._rows) if at is None else at
         current = self.rows()
-        text = "Add link" if len(new) == 1 else f"Add {len(new)} links"
+        text = "Add bulk row" if len(new) == 1 else f"Add {len(new)} bulk rows"
         self._commit([*current[:where], *new, *current[where:]], text)
 
     def remove_rows(self, rows: Sequence[int]) -> None:
         wanted = set(rows) & set(range(len(self._rows)))
         if wanted:
             kept = [r for i, r in enumerate(self.rows()) if i not in wanted]
-            text = "Remove link" if len(wanted) == 1 else f"Remove {len(wanted)} links"
+            text = "Remove bulk row" if len(wanted) == 1 else f"Remove {len(wanted)} bulk rows"
             self._commit(kept, text)
 
     def replace_all(self, frame: pd.DataFrame, text: str = "Import links") -> None:

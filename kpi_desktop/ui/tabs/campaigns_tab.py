@@ -32,6 +32,10 @@ from kpi_desktop.ui.undo import one_step
 from kpi_desktop.ui.widgets.editable_table import EditableTableView
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from PySide6.QtGui import QAction
+
     from kpi_desktop.core.workspace import Workspace
     from kpi_desktop.ui.dialogs.daily import DailyDialog
 
@@ -248,6 +252,10 @@ class CampaignsTab(QWidget):
         key = self.model.campaign_key_at(index.row())
         if key is not None:
             self.open_daily(key)
+
+    def add_context_actions(self, actions: Sequence[QAction]) -> None:
+        """Actions the table's context menu offers after its own (the Edit menu's)."""
+        self.table_campaigns.extra_actions = list(actions)
 
     def open_daily(self, key: str) -> DailyDialog | None:
         """Show (or raise) the per-day rows of campaign `key`."""

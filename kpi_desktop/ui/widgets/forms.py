@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from PySide6.QtWidgets import QLabel, QTableWidget, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QTableWidget, QTableWidgetItem, QWidget
+
+from kpi_desktop.ui.undo import CoreCommand
 
 W = TypeVar("W", bound=QWidget)
 
@@ -40,3 +42,32 @@ class InlineMessage(QLabel):
         """Show `text`; an empty text hides the line."""
         self.setText(text)
         self.setVisible(bool(text))
+
+
+class CommandDialog(QDialog):
+    """A dialog whose OK makes one undoable command (`command`), pushed by its opener.
+
+    Subclasses set `label_message` and implement `build_command`: a command, None when
+    nothing changed, or a sentence saying why the input is refused — then the dialog
+    stays open and shows it inline.
+    """
+
+    label_message: InlineMessage
+
+    def __init__(self, name: str, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        named(self, name)
+        self.setWindowTitle(title)
+        self.command: CoreCommand | None = None
+
+    def build_command(self) -> CoreCommand | str | None:
+        """The command the dialog's fields describe (see the class docstring)."""
+        raise NotImplementedError
+
+    def accept(self) -> None:
+        command = self.build_command()
+        if isinstance(command, str):
+            self.label_message.say(command)
+            return
+        self.command = command
+        super().accept()

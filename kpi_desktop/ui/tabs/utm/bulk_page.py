@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 
 from kpi_desktop.core.utm import TAGGED_COLUMN, LinkStore, NamingConvention, read_links_table
 from kpi_desktop.ui.models.bulk_links_model import COLUMNS, BulkLinksModel
-from kpi_desktop.ui.tabs.utm.common import FILE_FILTER, export_table, make_button, named
+from kpi_desktop.ui.tabs.utm.common import FILE_FILTER, export_table, make_button
+from kpi_desktop.ui.widgets.forms import named
 
 #: Starting widths of the wide columns; the others fit their header.
 _COLUMN_WIDTHS = {"url": 220, "label": 130, "campaign": 140, TAGGED_COLUMN: 380}

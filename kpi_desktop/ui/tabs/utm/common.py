@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TypeVar
 
 import pandas as pd
 from PySide6.QtGui import QKeySequence
@@ -11,6 +10,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QWidget
 
 from kpi_desktop.core.utm import write_links_table
 from kpi_desktop.ui import style
+from kpi_desktop.ui.widgets.forms import named
 
 STYLESHEET = f"""
 QLineEdit[invalid="true"] {{ border: 1px solid {style.BAD}; }}
@@ -25,16 +25,6 @@ QLabel#label_qr {{ background: {style.SURFACE}; border: 1px solid {style.BORDER}
 QGroupBox {{ font-weight: 600; }}
 """
 FILE_FILTER = "Spreadsheets (*.xlsx *.csv);;Excel (*.xlsx);;CSV (*.csv)"
-_W = TypeVar("_W", bound=QWidget)
-
-
-def named(widget: _W, name: str, tip: str = "") -> _W:
-    """`widget` with its object and accessible name set to `name` (and a tooltip)."""
-    widget.setObjectName(name)
-    widget.setAccessibleName(name)
-    if tip:
-        widget.setToolTip(tip)
-    return widget
 
 
 def make_button(name: str, text: str, tip: str, shortcut: str = "") -> QPushButton:

@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from kpi_desktop.core.utm import PARAM_NAMES, NamingConvention
-from kpi_desktop.ui.tabs.utm.common import make_button, named
+from kpi_desktop.ui.tabs.utm.common import make_button
+from kpi_desktop.ui.widgets.forms import named
 
 _SPACE_CHOICES: tuple[tuple[str, str | None], ...] = (
     ("Underscore _", "_"),

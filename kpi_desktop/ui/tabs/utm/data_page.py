@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from kpi_desktop.core.utm import DriftGroup, LinksDataReport
-from kpi_desktop.ui.tabs.utm.common import make_button, named
+from kpi_desktop.ui.tabs.utm.common import make_button
+from kpi_desktop.ui.widgets.forms import named
 
 
 def _group(title: str, widget: QWidget, name: str) -> QGroupBox:

@@ -33,7 +33,8 @@ from kpi_desktop.core.utm import (
     parse_url,
 )
 from kpi_desktop.ui import style
-from kpi_desktop.ui.tabs.utm.common import make_button, named, set_prop
+from kpi_desktop.ui.tabs.utm.common import make_button, set_prop
+from kpi_desktop.ui.widgets.forms import named
 
 _ZWSP = "\u200b"  # zero-width space: a line-break opportunity in the preview only
 _FIRST_PARAM_ROW = 5  # grid rows 0-4: preset, label and URL; then 3 rows per 3 parameters

@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from kpi_desktop.core.utm import LinkRecord, links_frame, search_links
-from kpi_desktop.ui.tabs.utm.common import export_table, make_button, named
+from kpi_desktop.ui.tabs.utm.common import export_table, make_button
+from kpi_desktop.ui.widgets.forms import named
 
 
 class HistoryPage(QWidget):

@@ -8,7 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from kpi_desktop.core.utm import PARAM_LABELS, PARAM_NAMES, PRESETS, Preset, UtmParams
-from kpi_desktop.ui.tabs.utm.common import make_button, named
+from kpi_desktop.ui.tabs.utm.common import make_button
+from kpi_desktop.ui.widgets.forms import named
 
 
 class PresetsPage(QWidget):

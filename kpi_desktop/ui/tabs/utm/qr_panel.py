@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 
 from kpi_desktop.core.atomic import atomic_write
 from kpi_desktop.core.utm import BuildResult, qr_bytes
-from kpi_desktop.ui.tabs.utm.common import make_button, named
+from kpi_desktop.ui.tabs.utm.common import make_button
+from kpi_desktop.ui.widgets.forms import named
 
 QR_PREVIEW_PX = 176
 

@@ -32,13 +32,14 @@ from kpi_desktop.core.utm import (
     links_vs_data,
 )
 from kpi_desktop.ui.tabs.utm.bulk_page import BulkPage
-from kpi_desktop.ui.tabs.utm.common import STYLESHEET, named
+from kpi_desktop.ui.tabs.utm.common import STYLESHEET
 from kpi_desktop.ui.tabs.utm.convention_page import ConventionPage
 from kpi_desktop.ui.tabs.utm.data_page import LinksDataPage
 from kpi_desktop.ui.tabs.utm.form import LinkForm
 from kpi_desktop.ui.tabs.utm.history_page import HistoryPage
 from kpi_desktop.ui.tabs.utm.presets_page import PresetsPage
 from kpi_desktop.ui.tabs.utm.qr_panel import QrPanel
+from kpi_desktop.ui.widgets.forms import named
 
 
 class UtmTab(QWidget):
@@ -115,7 +116,9 @@ class UtmTab(QWidget):
         self._refresh_presets()
         self.page_convention.show_convention(self._convention)
         self.page_history.refresh()
-        self.refresh_data_panel()
+        # Links vs data reads every fact row: built when its page is first looked at.
+        self._data_stale = True
+        self.tabs_utm.currentChanged.connect(self._page_changed)
         self.form.rebuild()
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -129,6 +132,22 @@ class UtmTab(QWidget):
             total = self.splitter_utm.height()
             form = max(min(wanted, total - 170), 120)
             self.splitter_utm.setSizes([form, max(total - form, 0)])
+        self._page_changed()
+
+    def _page_changed(self, *_: object) -> None:
+        if self.isVisible() and self.tabs_utm.currentWidget() is self.page_data:
+            self._ensure_data()
+
+    def _ensure_data(self) -> None:
+        if self._data_stale:
+            self._data_stale = False
+            self.refresh_data_panel()
+
+    def data_changed(self) -> None:
+        """The facts, links or aliases changed: refresh Links & data now if it is shown,
+        else when it is (on a million rows it takes seconds; an edit must not wait)."""
+        self._data_stale = True
+        self._page_changed()
 
     def _expose_widgets(self) -> None:
         """The panels' widgets that the main window, screenshots and tests reach directly."""
@@ -198,7 +217,7 @@ class UtmTab(QWidget):
         self._refresh_presets()
         self._refresh_completions()
         self.page_history.refresh()
-        self.refresh_data_panel()
+        self.data_changed()
         self.form.rebuild()
 
     # -- the single-link form ----------------------------------------------------------
@@ -309,16 +328,18 @@ class UtmTab(QWidget):
 
     # -- links and data ----------------------------------------------------------------
     def refresh_data_panel(self) -> None:
+        self._data_stale = False
         report = links_vs_data(self.store.links(), self.store.facts(), self.store.aliases())
         self.page_data.show_report(report)
 
     def drift_groups(self) -> list[DriftGroup]:
+        self._ensure_data()
         return self.page_data.drift_groups()
 
     def alias_group(self, group: DriftGroup) -> None:
         """Make every other spelling in `group` an alias of its right name."""
-        for other in group.others:
-            self.store.add_alias(group.kind, other, group.canonical)
+        self.store.add_aliases(group.kind, dict.fromkeys(group.others, group.canonical))
+        for other in group.others:  # one undo step above; one signal per spelling
             self.aliasAdded.emit(group.kind, other, group.canonical)
         self.refresh_data_panel()
 
