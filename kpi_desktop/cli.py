@@ -43,6 +43,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=("table", "json", "csv", "xlsx", "pdf"), default="table"
     )
     report.add_argument("-o", "--output", metavar="OUT", help="file to write (stdout if omitted)")
+    report.add_argument(
+        "--currency",
+        metavar="CODE",
+        help="reporting currency (default: the workspace's, else that of the largest spend)",
+    )
+    report.add_argument(
+        "--fx",
+        action="append",
+        default=[],
+        metavar="CODE=RATE",
+        help="exchange rate: 1 CODE = RATE units of the reporting currency (repeatable)",
+    )
 
     imp = sub.add_parser("import", help="import files into a workspace (created if missing)")
     imp.add_argument("files", nargs="+", metavar="FILE")
@@ -97,6 +109,13 @@ def _check_files(files: Sequence[str]) -> list[Path]:
 def load_workspace(files: Sequence[Path], *, progress: Progress | None = None) -> Workspace:
     """A workspace holding `files`: a `.kpidesk` contributes its data and edits, any
     other file is imported exactly as the GUI imports it."""
+    return _load_workspace(files, progress)[0]
+
+
+def _load_workspace(
+    files: Sequence[Path], progress: Progress | None = None
+) -> tuple[Workspace, str]:
+    """`load_workspace`, and the reporting currency the `.kpidesk` had ("" if none)."""
     from kpi_desktop.core.workspace import Workspace
 
     workspaces = [p for p in files if p.suffix.lower() == ".kpidesk"]
@@ -104,10 +123,11 @@ def load_workspace(files: Sequence[Path], *, progress: Progress | None = None) -
     if len(workspaces) > 1:
         raise CliError("give at most one .kpidesk workspace")
     ws = Workspace.open(workspaces[0]) if workspaces else Workspace.new()
+    stored = ws.reporting_currency
     results = [_import_known(path, progress) for path in others]
     if results:
         ws.add_imports(results)
-    return ws
+    return ws, stored
 
 
 def _import_known(path: Path, progress: Progress | None = None) -> ImportResult:
@@ -123,10 +143,13 @@ def _import_known(path: Path, progress: Progress | None = None) -> ImportResult:
 
 def _report(args: argparse.Namespace) -> int:
     files = _check_files(args.files)
-    ws = load_workspace(files)
+    rates = _fx_options(args.fx)
+    currency_option = _currency_code(args.currency, "--currency") if args.currency else ""
+    ws, stored = _load_workspace(files)
+    warnings = _apply_currency(ws, currency_option or stored, rates, rebase=stored)
     start, end = _date(args.start, "--from"), _date(args.end, "--to")
     result = ws.report(args.by, start=start, end=end)
-    warnings = list(ws.warnings())
+    warnings = list(ws.warnings()) + warnings
     # Where merged fields come from (DESIGN section 4: "the UI says which").
     warnings += ws.merge_summary()
     if not result.users_exact and "users" in result.rows:
@@ -148,6 +171,115 @@ def _report(args: argparse.Namespace) -> int:
     else:
         atomic_write(out, text.encode("utf-8-sig" if args.format == "csv" else "utf-8"))
     return 0
+
+
+def _currency_code(text: str, option: str, given: str | None = None) -> str:
+    """`text` as an upper-case ISO 4217 code; `given` is the option's text as typed."""
+    code = text.strip().upper()
+    if len(code) != 3 or not code.isalpha() or not code.isascii():
+        shown = text if given is None else given
+        raise CliError(f"{option} {shown!r}: a currency is a 3-letter code such as EUR")
+    return code
+
+
+def _fx_options(options: Sequence[str]) -> dict[str, float]:
+    """`--fx CODE=RATE` options as currency -> rate; bad input is a CliError."""
+    import math
+
+    rates: dict[str, float] = {}
+    for option in options:
+        code_text, sep, rate_text = option.partition("=")
+        if not sep:
+            raise CliError(f"--fx {option!r}: write CODE=RATE, e.g. --fx EUR=1.08")
+        code = _currency_code(code_text, "--fx", option)
+        try:
+            rate = float(rate_text.strip())
+        except ValueError:
+            rate = math.nan
+        if not (math.isfinite(rate) and rate > 0):
+            raise CliError(f"--fx {option!r}: the rate must be a positive number, e.g. EUR=1.08")
+        if code in rates and rates[code] != rate:
+            raise CliError(f"--fx gives two rates for {code}")
+        rates[code] = rate
+    return rates
+
+
+def _apply_currency(ws: Workspace, wanted: str, rates: dict[str, float], rebase: str) -> list[str]:
+    """Set the reporting currency and the `--fx` rates on `ws`; returns notes for the
+    warnings. Money in a currency without a rate is bad input (exit 2).
+
+    Args:
+        wanted: `--currency`, else the `.kpidesk`'s reporting currency ("": the currency
+            of the largest spend).
+        rates: the `--fx` rates; they override rates stored in the workspace.
+        rebase: the currency the workspace's stored rates are relative to.
+    """
+    from kpi_desktop.core import kpi
+
+    facts = ws.facts()
+    code = wanted or _largest_spend_currency(facts) or ws.reporting_currency
+    if code and code != ws.reporting_currency:
+        stored = ws.fx_rates()
+        ws.set_reporting_currency(code)
+        # Stored rates are relative to the old reporting currency: restate them.
+        base = stored.get(code) if rebase else None
+        for other, rate in stored.items():
+            ws.set_fx_rate(other, rate / base if base and other != code else None)
+        if base:
+            ws.set_fx_rate(rebase, 1.0 / base)
+    for other, rate in rates.items():
+        if other != code:
+            ws.set_fx_rate(other, rate)
+    missing = kpi.missing_currencies(facts, ws.fx())
+    if missing:
+        first = missing[0]
+        raise CliError(
+            f"money in {', '.join(missing)} has no exchange rate to {code}, the reporting "
+            f"currency: give --fx {first}=RATE (1 {first} = RATE {code})"
+            + ("" if len(missing) == 1 else " for each")
+        )
+    return _uncoded_money_notes(ws, facts, code)
+
+
+def _largest_spend_currency(facts: Any) -> str:
+    """The currency holding the most spend (else the most money), "" when none."""
+    from kpi_desktop.core.schema import MONEY_FIELDS
+
+    if "currency" not in facts or facts.empty:
+        return ""
+    coded = facts[facts["currency"].fillna("").astype(str) != ""]
+    for fields in (["spend"], [m for m in MONEY_FIELDS if m in facts]):
+        present = [f for f in fields if f in coded]
+        if not present:
+            continue
+        totals = coded[present].sum(axis=1, min_count=1).groupby(coded["currency"]).sum()
+        totals = totals[totals > 0]
+        if len(totals):
+            return str(totals.sort_values(ascending=False, kind="stable").index[0])
+    return ""
+
+
+def _uncoded_money_notes(ws: Workspace, facts: Any, code: str) -> list[str]:
+    """Say where money carries no currency (GA4 revenue): it counts as `code`."""
+    from kpi_desktop.core.schema import FIELDS, MONEY_FIELDS
+
+    money = [m for m in MONEY_FIELDS if m in facts]
+    if not code or not money or "currency" not in facts or "source_id" not in facts:
+        return []
+    uncoded = facts["currency"].fillna("").astype(str) == ""
+    nonzero = facts[money].fillna(0.0) != 0
+    rows = facts[uncoded.to_numpy() & nonzero.any(axis=1).to_numpy()]
+    if rows.empty:
+        return []
+    names = {s.id: s.file_name or s.id for s in ws.sources()}
+    notes = []
+    for sid, part in rows.groupby("source_id", sort=True):
+        labels = [FIELDS[m].label.lower() for m in money if (part[m].fillna(0.0) != 0).any()]
+        notes.append(
+            f"{names.get(str(sid), str(sid))}: {' and '.join(labels)} carries no currency "
+            f"and is taken to be in {code}, the reporting currency"
+        )
+    return notes
 
 
 def _write_document(ws: Any, args: argparse.Namespace, out: Path) -> None:

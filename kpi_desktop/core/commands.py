@@ -28,6 +28,7 @@ from kpi_desktop.core.workspace import (
     SourceSnapshot,
     Workspace,
 )
+from kpi_desktop.core.workspace.overlaps import OVERLAP_FIELD
 
 #: Merge ids (QUndoCommand.id): only commands with equal ids are offered to merge_with.
 EDIT_CELL_ID = 1
@@ -336,8 +337,33 @@ class ImportSources(Command):
         names = [r.file_name or "data" for r in self.results]
         self.text = f"Import {names[0]}" if len(names) == 1 else f"Import {len(names)} files"
         self.last_changes: Changes = NO_CHANGES
+        #: what the import replaced of earlier imports of the same platform, in words
+        #: ("11 days of Spring Sale in a.csv replaced by b.csv (the later import)")
+        self.summary: list[str] = []
 
     def do(self, ws: Workspace) -> Changes:
+        shown = _counted_edits(ws)
+        changes = self._do(ws)
+        # Edits on rows that a later import of the same platform now replaces are kept
+        # (they apply again on undo) but no longer count: say so, as for a re-import.
+        hidden = tuple(
+            rec
+            for rec in shown
+            if isinstance(rec.row_key, RowKey)
+            and rec.row_key.source_id not in self.added
+            and ws.row_id(rec.row_key) is None
+        )
+        if hidden:
+            changes = changes.merge(Changes(rows=frozenset(), dropped_edits=hidden))
+        self.summary = [
+            note.text
+            for note in ws.merge_notes()
+            if note.field == OVERLAP_FIELD and set(note.source_ids[1:]) & set(self.added)
+        ]
+        self.last_changes = changes
+        return changes
+
+    def _do(self, ws: Workspace) -> Changes:
         changes = NO_CHANGES
         if self.undone:  # redo: the exact sources that undo took out
             for snapshot in self.undone:
@@ -356,7 +382,6 @@ class ImportSources(Command):
                 self.added.extend(step.sources)
                 changes = changes.merge(step)
             self.currency_after = ws.reporting_currency
-        self.last_changes = changes
         return changes
 
     def undo(self, ws: Workspace) -> Changes:
@@ -374,6 +399,17 @@ class ImportSources(Command):
         if before is not None and ws.reporting_currency != before:
             changes = changes.merge(ws.set_reporting_currency(before))
         return changes
+
+
+def _counted_edits(ws: Workspace) -> list[EditRecord]:
+    """Facts edits whose row counts now (before an import that may replace it)."""
+    return [
+        rec
+        for rec in ws.edits()
+        if rec.table == "facts"
+        and isinstance(rec.row_key, RowKey)
+        and ws.row_id(rec.row_key) is not None
+    ]
 
 
 class AddAlias(Command):

@@ -117,7 +117,7 @@ class CampaignCube:
                 del self._reports[column]
                 continue
             fresh = self._group_sums(cached, column, groups, set(fields), values_only)
-            self._patch(cached, eff, fresh, set(fields))
+            self._patch(cached, eff, fresh, set(fields), self._facts.fx())
 
     def _group_sums(
         self, cached: _Cached, column: str, groups: list[Any], fields: set[str], values_only: bool
@@ -150,7 +150,9 @@ class CampaignCube:
         return kpi.aggregate(sub, column, events=sub_events, fx=self._facts.fx())
 
     @staticmethod
-    def _patch(cached: _Cached, eff: pd.DataFrame, fresh: pd.DataFrame, fields: set[str]) -> None:
+    def _patch(
+        cached: _Cached, eff: pd.DataFrame, fresh: pd.DataFrame, fields: set[str], fx: kpi.FxRates
+    ) -> None:
         """Put recomputed group sums `fresh` into a cached report; patch its total."""
         old = cached.report
         table = old.rows.copy()
@@ -170,10 +172,29 @@ class CampaignCube:
             current = total[name]
             base = 0.0 if current is None or pd.isna(current) else float(current)
             total[name] = base + delta if table[name].notna().any() else np.nan
+        _fix_money_totals(total, old.total, eff, fx)
         tkpis = kpi.compute_kpis(total[sums_columns].to_frame().T.astype(float))
         for kpi_id in tkpis.columns:
             total[kpi_id] = tkpis[kpi_id].iloc[0]
         cached.report = replace(old, rows=table, total=total)
+
+
+def _fix_money_totals(
+    total: pd.Series, before: pd.Series, eff: pd.DataFrame, fx: kpi.FxRates
+) -> None:
+    """Money totals after a delta patch: undefined while any of their money has no rate.
+
+    An undefined total has no base for a delta, so once its last unconvertible value is
+    gone (an edit, a removed row) the field is summed again over all the facts.
+    """
+    for name, flag in kpi.FX_FIELD_MISSING.items():
+        if name not in total or flag not in total:
+            continue
+        if float(total[flag]) > 0:
+            total[name] = np.nan
+        elif float(before.get(flag, 0.0)) > 0:
+            factor = kpi.rate_factor(eff["currency"], fx) if fx.reporting else None
+            total[name] = kpi.field_sums(eff, [name], factor=factor)[name][0]
 
 
 def _field_sums(
@@ -230,7 +251,7 @@ def daily_cube(facts: pd.DataFrame) -> pd.DataFrame:
         # currency-neutral and exchange rates apply when a report is made from it.
         summed = kpi.aggregate(rest, keys).reset_index()
         # Its study-rate columns stay: all missing there, as those rows had none.
-        summed = summed.drop(columns=[kpi.ROWS, kpi.FX_MISSING], errors="ignore")
+        summed = summed.drop(columns=[kpi.ROWS, *kpi.FX_COLUMNS], errors="ignore")
     passed = facts[keep]
     columns = [c for c in (*keys, "campaign", *NUMERIC_FIELDS) if c in facts]
     cube = pd.concat([summed, passed[columns]], ignore_index=True) if len(passed) else summed
@@ -276,7 +297,8 @@ class DailyCube:
             self._cube_fx = fx
             if "currency" in raw and not kpi.missing_currencies(raw, fx):
                 converted = kpi.convert_money(raw, fx)
-                self._cube = converted.drop(columns=["currency", kpi.FX_MISSING])
+                flags = [c for c in kpi.FX_COLUMNS if c in converted]
+                self._cube = converted.drop(columns=["currency", *flags])
                 self._report_fx = None
             else:
                 self._cube, self._report_fx = raw, fx

@@ -143,6 +143,11 @@ NO_CAMPAIGN = "(no campaign)"
 #: Bookkeeping columns that `aggregate` adds beside the summed fields.
 ROWS = "rows"
 FX_MISSING = "fx_missing"
+#: Per money field, the count of rows whose value of it has no exchange rate: where it is
+#: above 0 the group's sum of that field is undefined (never the sum of the rest).
+FX_FIELD_MISSING: dict[str, str] = {name: f"{FX_MISSING}:{name}" for name in MONEY_FIELDS}
+#: Every exchange-rate bookkeeping column `aggregate` adds.
+FX_COLUMNS: tuple[str, ...] = (FX_MISSING, *FX_FIELD_MISSING.values())
 
 
 @dataclass(frozen=True)
@@ -163,10 +168,31 @@ def _label(name: str) -> str:
     return FIELDS[name].label.lower()
 
 
+#: Why a sum or KPI is undefined when money has no rate (`KpiReport` names the currencies).
+NO_RATE = "no exchange rate for some money in this selection"
+
+
+def fx_gap(sums: Mapping[str, object], names: Iterable[str]) -> bool:
+    """Whether any of the money fields `names` has, in this aggregated row, a value in a
+    currency without an exchange rate (the row-wide `fx_missing` when no per-field count)."""
+    money = [n for n in names if n in MONEY_FIELDS]
+    if not money:
+        return False
+    if any(FX_FIELD_MISSING[n] in sums for n in money):
+        return any(_number(sums.get(FX_FIELD_MISSING[n])) > 0 for n in money)
+    return _number(sums.get(FX_MISSING)) > 0
+
+
+def field_undefined_reason(name: str, sums: Mapping[str, object]) -> str | None:
+    """Why a summed money field has no value in one aggregated row (None: it has one,
+    or it is simply missing)."""
+    return NO_RATE if fx_gap(sums, (name,)) else None
+
+
 def undefined_reason(kpi: Kpi, sums: Mapping[str, float]) -> str | None:
     """Why `kpi` has no value for one aggregated row, or None when it is defined."""
-    if kpi.uses_money and _number(sums.get(FX_MISSING)) > 0:
-        return "no exchange rate for some money in this selection"
+    if kpi.uses_money and fx_gap(sums, kpi.fields):
+        return NO_RATE
     numerator = _number(sums.get(kpi.numerator), default=np.nan)
     denominator = _number(sums.get(kpi.denominator), default=np.nan)
     if np.isnan(numerator):
@@ -185,7 +211,9 @@ def compute(kpi: Kpi, sums: Mapping[str, float]) -> float | None:
     """The value of `kpi` for one aggregated row, or None when undefined."""
     frame = pd.DataFrame({name: [_number(sums.get(name), np.nan)] for name in kpi.fields})
     if kpi.uses_money:
-        frame[FX_MISSING] = [_number(sums.get(FX_MISSING))]
+        for column in (FX_MISSING, *(FX_FIELD_MISSING[n] for n in kpi.fields if n in MONEY_FIELDS)):
+            if column in sums:
+                frame[column] = [_number(sums.get(column))]
     value = kpi_column(kpi, frame).iloc[0]
     return None if np.isnan(value) else float(value)
 
@@ -204,9 +232,21 @@ def kpi_column(kpi: Kpi, sums: pd.DataFrame) -> pd.Series:
         if kpi.minus_one:
             value = value - 1.0
     value[~np.isfinite(value)] = np.nan
-    if kpi.uses_money and FX_MISSING in sums:
-        value[sums[FX_MISSING].fillna(0).to_numpy() > 0] = np.nan
+    if kpi.uses_money:
+        value[_fx_gaps(kpi, sums)] = np.nan
     return pd.Series(value, index=sums.index, name=kpi.id)
+
+
+def _fx_gaps(kpi: Kpi, sums: pd.DataFrame) -> np.ndarray:
+    """Rows where one of the KPI's money fields has no exchange rate (see `fx_gap`)."""
+    columns = [FX_FIELD_MISSING[n] for n in kpi.fields if n in MONEY_FIELDS]
+    columns = [c for c in columns if c in sums]
+    if not columns and FX_MISSING in sums:
+        columns = [FX_MISSING]
+    gaps = np.zeros(len(sums), dtype=bool)
+    for column in columns:
+        gaps |= sums[column].fillna(0).to_numpy(dtype=np.float64) > 0
+    return gaps
 
 
 def compute_kpis(sums: pd.DataFrame) -> pd.DataFrame:
@@ -215,22 +255,30 @@ def compute_kpis(sums: pd.DataFrame) -> pd.DataFrame:
 
 
 def convert_money(facts: pd.DataFrame, fx: FxRates | None) -> pd.DataFrame:
-    """Money fields in the reporting currency, plus an `fx_missing` flag column.
+    """Money fields in the reporting currency, plus `fx_missing` flag columns.
 
-    Rows whose currency has no rate keep NaN money and `fx_missing = 1`, so that any
-    KPI over them is undefined rather than silently short.
+    Rows whose currency has no rate keep NaN money, `fx_missing = 1` and, per money
+    field they hold, `fx_missing:<field> = 1`, so that the sums of those fields and any
+    KPI over them are undefined rather than silently short.
     """
     out = facts.copy(deep=False)
     out[FX_MISSING] = 0.0
+    money = [m for m in MONEY_FIELDS if m in facts]
+    for name in money:
+        out[FX_FIELD_MISSING[name]] = 0.0
     if fx is None or not fx.reporting or "currency" not in facts or facts.empty:
         return out
     factor = rate_factor(facts["currency"], fx)
-    for name in MONEY_FIELDS:
-        if name in out:
-            out[name] = out[name].to_numpy(dtype=np.float64) * factor
-    money = [m for m in MONEY_FIELDS if m in facts]
-    has_money = facts[money].notna().any(axis=1).to_numpy()
-    out[FX_MISSING] = (np.isnan(factor) & has_money).astype(float)
+    no_rate = np.isnan(factor)
+    has_money = np.zeros(len(facts), dtype=bool)
+    for name in money:
+        values = facts[name].to_numpy(dtype=np.float64)
+        # Zero is zero in any currency: it needs no rate.
+        unconvertible = no_rate & ~np.isnan(values) & (values != 0)
+        out[name] = np.where(values == 0, 0.0, values * factor)
+        out[FX_FIELD_MISSING[name]] = unconvertible.astype(float)
+        has_money |= unconvertible
+    out[FX_MISSING] = has_money.astype(float)
     return out
 
 
@@ -246,10 +294,14 @@ def rate_factor(currencies: pd.Series | np.ndarray, fx: FxRates) -> np.ndarray:
 
 
 def missing_currencies(facts: pd.DataFrame, fx: FxRates | None) -> tuple[str, ...]:
-    """Currencies in `facts` that have money but no exchange rate."""
+    """Currencies of `facts` rows that hold money (not 0) but have no exchange rate."""
     if fx is None or not fx.reporting or "currency" not in facts or facts.empty:
         return ()
-    present = facts["currency"].fillna("").astype(str).unique()
+    money = [m for m in MONEY_FIELDS if m in facts]
+    if not money:
+        return ()
+    holds_money = (facts[money].fillna(0.0).to_numpy(dtype=np.float64) != 0).any(axis=1)
+    present = facts["currency"][holds_money].fillna("").astype(str).unique()
     return tuple(sorted(c for c in present if fx.rate(c) is None))
 
 
@@ -342,10 +394,12 @@ def aggregate(
         from_events = data["source_id"].isin(event_sources)
         if from_events.any():
             data["users"] = data["users"].where(~from_events, np.nan)
+    flags = [c for c in FX_COLUMNS if c in data]
     if not keys:
         result = pd.DataFrame(field_sums(data, summed), index=pd.Index(["total"]))
         result[ROWS] = float(len(data))
-        result[FX_MISSING] = float(data[FX_MISSING].sum())
+        for flag in flags:
+            result[flag] = float(data[flag].sum())
     else:
         codes, index = _group_codes(data, keys)
         groups = len(index)
@@ -354,10 +408,11 @@ def aggregate(
             columns["campaign"] = _campaign_names(data, codes, index)
         columns |= field_sums(data, summed, codes, groups)
         columns[ROWS] = np.bincount(codes, minlength=groups).astype(float)
-        columns[FX_MISSING] = np.bincount(
-            codes, weights=data[FX_MISSING].to_numpy(dtype="float64"), minlength=groups
-        )
+        for flag in flags:
+            weights = data[flag].to_numpy(dtype="float64")
+            columns[flag] = np.bincount(codes, weights=weights, minlength=groups)
         result = pd.DataFrame(columns, index=index)
+    blank_unconvertible(result)
     if event_sources:
         assert events is not None
         _add_distinct_users(result, events, keys)
@@ -365,6 +420,17 @@ def aggregate(
         if name in data and name not in result:
             result[name] = np.nan
     return result
+
+
+def blank_unconvertible(sums: pd.DataFrame) -> None:
+    """Make undefined (NaN) each money sum that holds a value without an exchange rate.
+
+    A sum never drops inputs silently (DESIGN section 4): the sum of the convertible part
+    alone would read as the whole.
+    """
+    for name, flag in FX_FIELD_MISSING.items():
+        if name in sums and flag in sums:
+            sums.loc[sums[flag].fillna(0).to_numpy() > 0, name] = np.nan
 
 
 def _campaign_names(data: pd.DataFrame, codes: np.ndarray, index: pd.Index) -> np.ndarray:
@@ -436,11 +502,15 @@ class KpiReport:
     users_exact: bool  # users are distinct people (event log) rather than a sum of daily users
     missing_fx: tuple[str, ...] = ()
 
-    def reason(self, row: object, kpi_id: str) -> str | None:
-        """Why a KPI is undefined for a row label (or "total"), None when defined."""
+    def reason(self, row: object, key: str) -> str | None:
+        """Why a KPI (or a summed money field) is undefined for a row label (or "total"),
+        None when defined (or, for a field, simply missing)."""
         values = self.total if row == "total" else self.rows.loc[row]
-        reason = undefined_reason(KPI_BY_ID[kpi_id], values)
-        if reason and self.missing_fx and reason.startswith("no exchange rate"):
+        if key in KPI_BY_ID:
+            reason = undefined_reason(KPI_BY_ID[key], values)
+        else:
+            reason = field_undefined_reason(key, values)
+        if reason == NO_RATE and self.missing_fx:
             return f"no exchange rate for {', '.join(self.missing_fx)}"
         return reason
 

@@ -110,8 +110,9 @@ class WorkspaceActions:
             self.edit_targets, [QKeySequence("Ctrl+T")],
         )  # fmt: skip
         self.action_currency = act(
-            parent, "action_currency", "&Currency and Exchange Rates…",
-            "The reporting currency and the rates that convert other currencies",
+            parent, "action_currency", "&Currency, Rates and Number Format…",
+            "The reporting currency, the rates that convert other currencies, and how "
+            "typed numbers are read (1,234.50 or 1.234,50)",
             self.edit_currency,
         )  # fmt: skip
 

@@ -109,3 +109,22 @@ def test_utm_prints_the_tagged_url(capsys):
         "https://shop.example/p?flag&a=1&utm_source=fb&utm_medium=chat&utm_campaign=Spring"
         "#/route?tab=1"
     )
+
+
+def test_report_xlsx_uses_the_fx_rates_and_refuses_without_them(capsys, tmp_path):
+    import openpyxl
+
+    files = [
+        str(Path(__file__).parent.parent / "data" / "import" / name)
+        for name in ("meta_ads.csv", "currency/google_ads_eur.csv")
+    ]
+    out = tmp_path / "r.xlsx"
+    assert run(["report", *files, "--format", "xlsx", "-o", str(out)]) == 2
+    assert "money in EUR has no exchange rate to USD" in capsys.readouterr().err
+    assert not out.exists()
+    assert run(["report", *files, "--fx", "EUR=1.08", "--format", "xlsx", "-o", str(out)]) == 0
+    sheet = openpyxl.load_workbook(out)["Campaigns"]
+    header = {c.value: c.column_letter for c in sheet[1]}
+    labels = {sheet[f"A{r}"].value: r for r in range(2, sheet.max_row + 1)}
+    assert sheet[f"{header['Spend']}{labels['Autumn Search EU']}"].value == pytest.approx(216.0)
+    assert sheet[f"{header['Spend']}{labels['Total']}"].value == pytest.approx(666.25)

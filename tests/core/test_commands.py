@@ -283,7 +283,8 @@ def test_add_alias_undo(ws, stack):
     assert command.text == "Merge autumn_sale_fb into Autumn Sale 2026"
     stack.push(command)
     assert list(ws.campaigns().index) == ["autumn_sale_2026"]
-    assert ws.report("campaign").rows.loc["autumn_sale_2026", "users"] == 1200.0
+    # One campaign now, in two imports of one platform: the later counts (DESIGN 4, Overlaps).
+    assert ws.report("campaign").rows.loc["autumn_sale_2026", "users"] == 600.0
     stack.undo()
     assert list(ws.campaigns().index) == ["autumn_sale_2026", "autumn_sale_fb"]
 

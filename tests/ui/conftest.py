@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtCore import QCoreApplication, QLocale, QSettings
 
 from kpi_desktop.core.workspace import Workspace
 from kpi_desktop.ui.settings import Settings
@@ -30,6 +30,17 @@ def settings_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> None:
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
     QCoreApplication.setOrganizationName("KPI Desk Tests")
     QCoreApplication.setApplicationName("KPI Desk Tests")
+
+
+@pytest.fixture(autouse=True)
+def english_numbers() -> object:
+    """Typed numbers follow the machine's locale when a workspace sets none: pin it to
+    English so the tests read the same on a German or French machine (tests of the number
+    format set it explicitly)."""
+    before = QLocale()
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+    yield
+    QLocale.setDefault(before)
 
 
 @pytest.fixture

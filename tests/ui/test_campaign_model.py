@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 import pytest
 from PySide6.QtCore import QPersistentModelIndex, Qt
 
 from kpi_desktop.core import format as fmt
+from kpi_desktop.core.commands import EditCampaignTotal
 from kpi_desktop.core.kpi import KPI_BY_ID, KpiReport
 from kpi_desktop.core.workspace import Workspace
-from kpi_desktop.ui.models.campaign_model import COLUMNS, TOTAL_LABEL, CampaignTableModel
+from kpi_desktop.ui.models.campaign_model import (
+    COLUMNS,
+    TOTAL_LABEL,
+    CampaignTableModel,
+    edit_text,
+    parse_input,
+)
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
 
@@ -178,6 +186,7 @@ def test_works_without_a_campaign_column() -> None:
 
 def test_editable_model_passes_qt_checks_and_refuses_bad_entries(qtmodeltester, qtbot) -> None:
     ws = Workspace.open_sample()
+    ws.set_setting(fmt.DECIMAL_MARK_SETTING, ".")  # typed numbers read 1,250 as 1250
     pushed: list[object] = []
     model = CampaignTableModel()
     model.set_workspace(ws, pushed.append)
@@ -194,6 +203,66 @@ def test_editable_model_passes_qt_checks_and_refuses_bad_entries(qtmodeltester, 
     assert pushed == []
     assert model.setData(spend, "$1,250")
     assert pushed[0].text.startswith("Edit spend of")
+    assert isinstance(pushed[0], EditCampaignTotal)
+    assert pushed[0].value == 1250
+    ws.set_setting(fmt.DECIMAL_MARK_SETTING, ",")  # the model reads the setting each time
+    assert model.setData(spend, "$1,250")
+    assert isinstance(pushed[1], EditCampaignTotal)
+    assert pushed[1].value == 1.25
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "decimal", "expected"),
+    [
+        ("spend", "1.234,50", ",", 1234.5),
+        ("spend", "1234.50", ",", 1234.5),
+        ("spend", "1.234", ",", 1234.0),
+        ("spend", "1.234", ".", 1.234),
+        ("spend", "€ 1 234,50", ",", 1234.5),
+        ("spend", "$1,250", ".", 1250.0),
+        ("users", "1.200", ",", 1200.0),
+        ("users", "1,200", ".", 1200.0),
+        ("ad_recall_exposed", "12,5 %", ",", 0.125),
+        ("ad_recall_exposed", "12.5", ".", 0.125),
+        ("ad_recall_exposed", "12,5", ".", 0.125),
+        ("spend", "", ",", None),
+        ("spend", fmt.EM_DASH, ".", None),
+        ("spend", 12.5, ",", 12.5),  # a number, not text: nothing to read
+    ],
+)
+def test_parse_input_reads_the_decimal_mark(
+    field: str, text: object, decimal: str, expected: float | None
+) -> None:
+    assert parse_input(field, text, decimal) == expected
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "decimal", "reason"),
+    [
+        ("spend", "1.234,50", ".", "is written like 1.234,50 (decimal comma)"),
+        ("spend", "1,234.50", ",", "is written like 1,234.50 (decimal point)"),
+        ("spend", "-1.234,50 €", ",", "Spend must be an amount of 0 or more."),
+        ("users", "1,5", ",", "Users must be a whole number of 0 or more."),
+        ("users", "1.234,5", ",", "Users must be a whole number of 0 or more."),
+        ("ad_recall_exposed", "150", ".", "must be a percentage from 0 to 100"),
+        ("conversions", "lots", ".", "Conversions must be a number like 1,234.50, not “lots”."),
+    ],
+)
+def test_parse_input_refuses_with_one_sentence(
+    field: str, text: str, decimal: str, reason: str
+) -> None:
+    with pytest.raises(ValueError, match=re.escape(reason)):
+        parse_input(field, text, decimal)
+
+
+@pytest.mark.parametrize("decimal", [".", ","])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("spend", 5.125), ("spend", 1234.5), ("users", 1234.0), ("ad_recall_exposed", 0.12345)],
+)
+def test_edit_text_reads_back_as_the_same_number(field: str, value: float, decimal: str) -> None:
+    text = edit_text(field, value, decimal)
+    assert parse_input(field, text, decimal) == pytest.approx(value)
 
 
 def test_daily_model_passes_qt_checks(qtmodeltester) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication
 
 from kpi_desktop import app as composition
 from kpi_desktop import cli
+from kpi_desktop.core.commands import SetFxRate
 from kpi_desktop.core.io.errors import FileUnreadable
 from kpi_desktop.core.io.importer import import_file
 from kpi_desktop.core.progress import Cancelled
@@ -70,8 +71,9 @@ def apply(qtbot, dialog: ImportDialog) -> None:
         qtbot.mouseClick(dialog.button_apply, Qt.MouseButton.LeftButton)
 
 
-def cli_rows(capsys, *names: str) -> dict[str, dict]:
-    assert cli.run(["report", *(str(DATA / n) for n in names), "--format", "json"]) == 0
+def cli_rows(capsys, *names: str, options: tuple[str, ...] = ()) -> dict[str, dict]:
+    files = [str(DATA / n) for n in names]
+    assert cli.run(["report", *files, "--format", "json", *options]) == 0
     payload = json.loads(capsys.readouterr().out)
     return {r["campaign"]: r for r in payload["rows"]}
 
@@ -99,7 +101,11 @@ def test_five_presets_through_the_dialog_match_the_cli(qtbot, window, capsys) ->
         apply(qtbot, dialog)
     ws = window.workspace
     assert len(ws.sources()) == len(PRESET_FILES)
-    expected = cli_rows(capsys, *PRESET_FILES)
+    # DV360 bills in EUR, Meta in USD: both sides need the same rate to add them up.
+    assert ws.reporting_currency == "USD"
+    with qtbot.waitSignal(window.report_refreshed):
+        window.session.push(SetFxRate(ws, "EUR", 1.08))
+    expected = cli_rows(capsys, *PRESET_FILES, options=("--currency", "USD", "--fx", "EUR=1.08"))
     rows = ws.report().rows
     assert sorted(str(c) for c in rows["campaign"]) == sorted(expected)
     fields = ("spend", "conversions", "conversion_value", "visitors", "users", "clicks")
@@ -342,3 +348,22 @@ def test_models(qtmodeltester) -> None:
     problems = ProblemsModel()
     problems.set_problems(result.problems)
     qtmodeltester.check(problems)
+
+
+def test_a_zip_bomb_shows_as_failed_with_its_sentence(qtbot, window, tmp_path) -> None:
+    """A 3 MB workbook whose sheet unpacks to ~1 GB: refused, never "0 rows" with a tick."""
+    from hostile_zips import bomb_xlsx
+
+    path = bomb_xlsx(tmp_path / "campaigns.xlsx")
+    dialog = open_dialog(qtbot, window, path)
+    file = dialog.files[0]
+    assert file.state == "failed"
+    assert file.result is None
+    assert dialog.label_error.isVisibleTo(dialog)
+    assert dialog.label_error.text().startswith("“campaigns.xlsx” looks like a zip bomb")
+    assert dialog.label_error.text().endswith("so it was not imported.")
+    item = dialog.list_files.item(0).text()
+    assert "cannot be imported" in item
+    assert "rows" not in item
+    assert not dialog.button_apply.isEnabled()
+    assert window.workspace.sources() == []

@@ -7,7 +7,8 @@ reported. Raw event logs take the other path, `events.aggregate_events`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -24,11 +25,13 @@ from kpi_desktop.core.io.presets import (
     DATE_START,
     EVENT,
     TIME,
+    UNMATCHED,
     USER,
     Layout,
     Preset,
 )
 from kpi_desktop.core.io.readers import Table
+from kpi_desktop.core.io.result import ImportResult
 from kpi_desktop.core.progress import Progress, check
 from kpi_desktop.core.schema import (
     ADDITIVE_FIELDS,
@@ -38,6 +41,9 @@ from kpi_desktop.core.schema import (
     Kind,
     campaign_keys,
 )
+
+if TYPE_CHECKING:
+    from kpi_desktop.core.io.plan import Plan
 
 #: Problems listed per column and reason before the rest are summed up in one line.
 PROBLEMS_PER_COLUMN = 100
@@ -61,6 +67,7 @@ class Collector:
     def __init__(self, sheet: str) -> None:
         self.sheet = sheet
         self.problems: list[Problem] = []
+        self.notes: list[str] = []  # how figures were obtained, for the import summary
 
     def cells(
         self,
@@ -103,6 +110,7 @@ class Columns:
     header_text: dict[int, str]
     by_target: dict[str, int] = field(init=False)
     column_name: dict[str, str] = field(init=False)  # target -> header text
+    dropped_rows: list[int] = field(init=False, default_factory=list)  # summaries left out
 
     def __post_init__(self) -> None:
         self.by_target = {t: i for i, t in self.targets.items()}
@@ -144,6 +152,7 @@ def rows_to_keep(columns: Columns, preset: Preset | None) -> tuple[np.ndarray, i
     ]
     summary = detect.label_rows(label_columns) & keep
     dropped = int(summary.sum())
+    columns.dropped_rows.extend(int(r) for r in columns.table.row_numbers[summary])
     keep &= ~summary
     if preset is not None and preset.required and preset.required in columns.by_target:
         required = arrays.get(columns.by_target[preset.required])
@@ -189,7 +198,10 @@ def build_facts(
     preset = layout.preset
     hint = _decimal_hint(columns, preset)
     parsed = _parse(columns, hint, keep, collect)
+    derive_matched(parsed.numbers, columns, keep, collect)
+    before = keep.copy()
     dropped = _drop_totals_rows(parsed, keep, columns.table.num_rows)
+    columns.dropped_rows.extend(int(r) for r in columns.table.row_numbers[before & ~keep])
     _drop_undated(columns, parsed.dates, keep, collect)
     rows = np.flatnonzero(keep)
     check(progress, 0.85, "Building facts")
@@ -220,7 +232,7 @@ def _parse(columns: Columns, hint: Decimal | None, keep: np.ndarray, collect: Co
     row_numbers = columns.table.row_numbers
     numbers: dict[str, np.ndarray] = {}
     cell_currency: dict[str, str] = {}
-    for t in (t for t in columns.by_target if t in NUMERIC_FIELDS):
+    for t in (t for t in columns.by_target if t in NUMERIC_FIELDS or t == UNMATCHED):
         # A % in a count column is read as written; the user sees it in the preview.
         number = parse.parse_number(columns.array(t), hint)
         collect.cells(
@@ -243,6 +255,37 @@ def _parse(columns: Columns, hint: Decimal | None, keep: np.ndarray, collect: Co
     if "currency" in texts:  # a column named after the canonical field is the per-row code
         texts.setdefault(CURRENCY, texts.pop("currency"))
     return _Parsed(numbers, cell_currency, dates("date"), dates(DATE_START), dates(DATE_END), texts)
+
+
+def derive_matched(
+    numbers: dict[str, np.ndarray], columns: Columns, keep: np.ndarray, collect: Collector
+) -> None:
+    """Matched responses = messages received − unmatched (fallback, default-reply…) messages,
+    for bot exports that count the misses instead of the matches; said in the notes."""
+    unmatched = numbers.pop(UNMATCHED, None)
+    if unmatched is None or "matched_responses" in numbers:
+        return
+    missed = columns.column_name[UNMATCHED]
+    if "total_messages" not in numbers:
+        collect.notes.append(
+            f"Matched responses cannot be derived from “{missed}”: the file has no column of "
+            "messages received, so the matched response rate is — (no data)."
+        )
+        return
+    received = numbers["total_messages"]
+    matched = received - unmatched
+    negative = matched < 0
+    collect.cells(
+        columns.table.row_numbers,
+        negative & keep,
+        missed,
+        "more unmatched than received messages: matched responses left empty",
+    )
+    numbers["matched_responses"] = np.where(negative, np.nan, matched)
+    collect.notes.append(
+        f"Matched responses derived: “{columns.column_name['total_messages']}” − “{missed}” "
+        "(the file has no column of matched messages)."
+    )
 
 
 def _drop_totals_rows(parsed: _Parsed, keep: np.ndarray, n: int) -> int:
@@ -347,3 +390,16 @@ def _currency(
         codes: np.ndarray = column.where(column != "", fallback).to_numpy(dtype=object)
         return codes
     return np.full(len(rows), fallback, dtype=object)
+
+
+def with_details(
+    result: ImportResult, plan: Plan, columns: Columns, collect: Collector
+) -> ImportResult:
+    """`result` with the notes, where its headers and preview rows sit, and the rows left out."""
+    return replace(
+        result,
+        notes=[*result.notes, *collect.notes],
+        header_columns=sorted(plan.header.columns),
+        preview_rows=list(plan.head.row_numbers[: len(result.preview)]),
+        dropped_rows=sorted(set(columns.dropped_rows)),
+    )

@@ -139,7 +139,21 @@ _RANGE = re.compile(
     r"\s*(?:-|–|—|to|bis)\s*"
     r"(?P<b>[A-Za-z]{3,9}\.? \d{1,2}, \d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})"
 )
-_GA4_DATE = re.compile(r"#\s*(start|end) date:\s*(\d{8})", re.IGNORECASE)
+#: GA4's `# Start date: 20250303` lines, in English and the interface languages we read.
+_GA4_STARTS = (
+    "start date",
+    "startdatum",
+    "date de début",
+    "fecha de inicio",
+    "data di inizio",
+    "data de início",
+)
+_GA4_DATE = re.compile(
+    r"#\s*(start date|end date|startdatum|enddatum|einddatum|date de début|date de fin|"
+    r"fecha de inicio|fecha de finalización|data di inizio|data di fine|data de início|"
+    r"data de término)\s*:\s*(\d{8})",
+    re.IGNORECASE,
+)
 
 
 def preamble_period(rows: Sequence[Sequence[object]]) -> tuple[dt.date | None, dt.date | None]:
@@ -154,7 +168,7 @@ def preamble_period(rows: Sequence[Sequence[object]]) -> tuple[dt.date | None, d
             ga4 = _GA4_DATE.search(cell)
             if ga4:
                 value = parse_date_text(ga4.group(2))
-                if ga4.group(1).lower() == "start":
+                if ga4.group(1).lower() in _GA4_STARTS:
                     start = value
                 else:
                     end = value

@@ -29,6 +29,7 @@ from kpi_desktop.core.io.columns import (
     Columns,
     build_facts,
     rows_to_keep,
+    with_details,
 )
 from kpi_desktop.core.io.errors import FileUnreadable, Problem
 from kpi_desktop.core.io.events import EventColumns, aggregate_events
@@ -209,7 +210,8 @@ def _import_plan(
         outcome = _events_outcome(columns, keep, collect, options.currency, source_id)
     else:
         outcome = _facts_outcome(plan, columns, keep, collect, options, source_id, progress)
-    return _result(plan, file, source_id, options.currency, outcome, dropped)
+    result = _result(plan, file, source_id, options.currency, outcome, dropped)
+    return with_details(result, plan, columns, collect)
 
 
 def _facts_outcome(

@@ -65,6 +65,7 @@ class MergeNote:
     field: str
     sources: tuple[str, ...]
     text: str
+    source_ids: tuple[str, ...] = ()  # the stored sources concerned, where known
 
 
 def _label(result: SourceInfo) -> str:

@@ -13,10 +13,12 @@ in brackets removed (and remembered), so `Amount spent (USD)` is `amount spent`.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from kpi_desktop.core.io.synonyms import UNMATCHED_HEADERS, header_map
 from kpi_desktop.core.schema import FIELD_NAMES, FIELDS, NUMERIC_FIELDS
 
 # Targets that are not canonical fields but steer the import.
@@ -28,7 +30,9 @@ TIME = "@time"  # event logs
 USER = "@user"
 EVENT = "@event"
 MATCHED = "@matched"
-ROLES = (DATE_START, DATE_END, CAMPAIGN_ID, CURRENCY, TIME, USER, EVENT, MATCHED)
+#: Bot messages not understood (fallback / default reply): matched = received − these.
+UNMATCHED = "@unmatched"
+ROLES = (DATE_START, DATE_END, CAMPAIGN_ID, CURRENCY, TIME, USER, EVENT, MATCHED, UNMATCHED)
 
 Role = Literal["ad", "web", "bot", "other"]
 Kind = Literal["facts", "events"]
@@ -68,7 +72,8 @@ def normalize_header(cell: object) -> tuple[str, str]:
     """(normalised header, currency named in it): `Amount spent (USD)` -> (`amount spent`, USD)."""
     if cell is None:
         return "", ""
-    text = str(cell).replace("\u00a0", " ").replace("\ufeff", "").strip()
+    text = unicodedata.normalize("NFC", str(cell)).replace("\u00a0", " ").replace("\ufeff", "")
+    text = text.strip()
     currency = ""
     found = _CURRENCY_IN_HEADER.search(text)
     if found:
@@ -132,19 +137,31 @@ META = Preset(
     label="Meta Ads",
     role="ad",
     columns=_cols(
-        at_date_start="reporting starts",
-        at_date_end="reporting ends",
-        campaign=["campaign name"],
-        at_campaign_id=["campaign id"],
-        date=["day"],
-        spend=["amount spent"],
-        impressions=["impressions"],
-        ad_clicks=["link clicks"],
-        ad_conversions=["purchases"],
-        ad_conversion_value=["purchases conversion value"],
-        channel=["platform"],
-        variant=["ad name"],
+        # German interface (Werbeanzeigenmanager) beside the English one.
+        at_date_start=["reporting starts", "berichtsbeginn"],
+        at_date_end=["reporting ends", "berichtsende"],
+        campaign=["campaign name", "name der kampagne", "kampagnenname"],
+        at_campaign_id=["campaign id", "kampagnen-id"],
+        date=["day", "tag"],
+        spend=["amount spent", "ausgegebener betrag"],
+        impressions=["impressions", "impressionen"],
+        ad_clicks=["link clicks", "link-klicks"],
+        ad_conversions=["purchases", "käufe"],
+        ad_conversion_value=["purchases conversion value", "conversion-wert für käufe"],
+        channel=["platform", "plattform"],
+        variant=["ad name", "name der werbeanzeige"],
         ignore=[
+            "auslieferung der kampagne",
+            "ergebnisse",
+            "ergebnisindikator",
+            "kosten pro ergebnis",
+            "reichweite",
+            "frequenz",
+            "cpc (kosten pro link-klick)",
+            "ctr (link-klickrate)",
+            "cpm (kosten pro 1.000 impressionen)",
+            "begonnene messaging-unterhaltungen",
+            "name der anzeigengruppe",
             "campaign delivery",
             "results",
             "result indicator",
@@ -165,9 +182,22 @@ META = Preset(
         ],
     ),
     signature=(
-        frozenset({"campaign name", "ad set name", "ad name"}),
-        frozenset({"amount spent"}),
-        frozenset({"reporting starts", "results", "link clicks", "impressions", "reach"}),
+        frozenset(
+            {"campaign name", "ad set name", "ad name", "name der kampagne", "kampagnenname"}
+        ),
+        frozenset({"amount spent", "ausgegebener betrag"}),
+        frozenset(
+            {
+                "reporting starts",
+                "results",
+                "link clicks",
+                "impressions",
+                "reach",
+                "berichtsbeginn",
+                "ergebnisse",
+                "reichweite",
+            }
+        ),
     ),
     blank_is_zero=frozenset({"ad_conversions", "ad_conversion_value", "ad_clicks"}),
 )
@@ -204,8 +234,20 @@ GOOGLE_ADS = Preset(
             "search impr. share",
             "optimization score",
             "bid strategy type",
+            # "All conv." counts every action (store visits, calls, cross-device…): a
+            # decoy beside "Conversions"; ratios are derived by the app, never imported.
             "all conv.",
+            "all conv. value",
+            "all conv. rate",
+            "cost / all conv.",
+            "all conv. value / cost",
+            "value / conv.",
+            "value / all conv.",
+            "conv. value / click",
             "view-through conv.",
+            "cross-device conv.",
+            "conversions (by conv. time)",
+            "conv. value (by conv. time)",
         ],
     ),
     signature=(
@@ -261,13 +303,35 @@ GA4 = Preset(
             "session manual campaign name",
             "campaign",
             "session campaign name",
+            "sitzungskampagne",
         ],
-        source_medium=["session source / medium", "source / medium", "session source/medium"],
-        date=["date"],
-        visitors=["sessions"],
-        conversions=["key events", "conversions"],
-        conversion_value=["total revenue", "purchase revenue", "revenue"],
+        source_medium=[
+            "session source / medium",
+            "source / medium",
+            "session source/medium",
+            "sitzungsquelle/-medium",
+            "sitzung – quelle/medium",
+        ],
+        date=["date", "datum"],
+        visitors=["sessions", "sitzungen"],
+        # "Key events" is the 2024 name of "Conversions" (both kept).
+        conversions=["key events", "conversions", "schlüsselereignisse"],
+        conversion_value=["total revenue", "purchase revenue", "revenue", "gesamtumsatz"],
         ignore=[
+            # Rates and per-session figures the app derives itself: never imported as counts.
+            "user key event rate",
+            "key event rate",
+            "rate der schlüsselereignisse der sitzung",
+            "sitzungen mit interaktionen",
+            "interaktionsrate",
+            "ereignisanzahl",
+            "ereignisse pro sitzung",
+            "durchschnittliche interaktionszeit pro sitzung",
+            "standard-channelgruppe der sitzung",
+            "nutzer",
+            "aktive nutzer",
+            "neue nutzer",
+            "nutzer insgesamt",
             "session default channel group",
             "session primary channel group",
             "engaged sessions",
@@ -295,9 +359,11 @@ GA4 = Preset(
                 "session source / medium",
                 "session default channel group",
                 "session campaign name",
+                "sitzungskampagne",
+                "sitzungsquelle/-medium",
             }
         ),
-        frozenset({"sessions", "key events", "engaged sessions"}),
+        frozenset({"sessions", "key events", "engaged sessions", "sitzungen"}),
     ),
     pseudo_campaigns=PSEUDO_CAMPAIGNS,
 )
@@ -380,12 +446,16 @@ BOT_STATS = Preset(
                 "free-text messages",
                 "questions asked",
                 "messages received",
+                "received messages",
+                "incoming messages",
+                "inbound messages",
+                "user messages",
             ],
+            at_unmatched=UNMATCHED_HEADERS,
             ignore=[
-                "unmatched responses",
-                "unmatched phrases",
-                "unhandled messages",
                 "matched response rate",
+                "fallback rate",
+                "unmatched rate",
                 "new users",
                 "returning users",
                 "ctr",
@@ -407,6 +477,9 @@ BOT_STATS = Preset(
                 "total messages",
                 "unmatched phrases",
                 "attributes collected",
+                "messages received",
+                "fallback messages",
+                "default replies",
             }
         ),
     ),
@@ -497,69 +570,7 @@ PRESET_ROLES: dict[str, Role] = {p.id: p.role for p in PRESETS} | {
 #: Header words of unknown layouts, for a best guess (the user corrects it in the preview).
 SYNONYMS: dict[str, str] = {
     **{h: t for h, t in BOT_STATS.columns.items() if t},
-    **_named(
-        _cols(
-            date=["date", "day", "datum", "tag", "reporting date", "report date"],
-            campaign=[
-                "campaign",
-                "campaign name",
-                "kampagne",
-                "utm_campaign",
-                "utm campaign",
-                "session campaign",
-                "insertion order",
-            ],
-            source_medium=["source / medium", "source/medium", "session source / medium"],
-            visitors=[
-                "visitors",
-                "sessions",
-                "website visitors",
-                "visits",
-                "sitzungen",
-                "besucher",
-            ],
-            conversions=[
-                "conversions",
-                "key events",
-                "purchases",
-                "orders",
-                "sign-ups",
-                "signups",
-                "bookings",
-                "leads",
-            ],
-            conversion_value=[
-                "conversion value",
-                "revenue",
-                "total revenue",
-                "sales",
-                "umsatz",
-                "purchase value",
-                "value",
-            ],
-            spend=[
-                "spend",
-                "cost",
-                "amount spent",
-                "ad spend",
-                "kosten",
-                "media cost",
-                "budget spent",
-                "ausgaben",
-            ],
-            other_cost=[
-                "other cost",
-                "other costs",
-                "fees",
-                "platform fees",
-                "agency fees",
-                "creative cost",
-            ],
-            impressions=["impressions", "impr."],
-            ad_clicks=["ad clicks"],
-            at_currency=["currency", "currency code", "währung"],
-        )
-    ),
+    **header_map(),
 }
 
 _LABELS = {FIELDS[name].label.lower(): name for name in FIELD_NAMES}
@@ -638,6 +649,8 @@ def resolve(
             chosen = "canonical"
         else:
             preset = recognise(names)
+            if preset is not None and _mixes_roles(preset, names):
+                preset = None  # a hand-made tracker: every known column, by name
             chosen = preset.id if preset else "generic"
     elif chosen not in ("canonical", "generic"):
         candidates = [p for p in PRESETS if p.id == chosen]
@@ -655,7 +668,7 @@ def resolve(
         elif chosen == "canonical":
             target = norm if norm in FIELDS else None
         elif preset is not None:
-            target = preset.columns.get(norm)
+            target = preset.columns[norm] if norm in preset.columns else _fallback(preset, norm)
         else:
             target = guess_target(norm)
         if target in ("campaign_key", "source_id"):
@@ -669,6 +682,46 @@ def resolve(
     return Layout(chosen, preset, mapping, targets, currencies)
 
 
+_DIMENSIONS = frozenset({"date", "campaign", "channel", "variant", "currency", CURRENCY})
+#: What a header a preset does not know may be, by the preset's role (DESIGN section 4).
+_ROLE_FIELDS: dict[str, frozenset[str]] = {
+    "ad": _DIMENSIONS | {"spend", "other_cost"} | _AD_REFERENCE,
+    "web": _DIMENSIONS | {"visitors", "conversions", "conversion_value", "source_medium"},
+    "bot": _DIMENSIONS | BOT_FIELDS | {UNMATCHED},
+}
+#: An ad platform's own conversions, value and clicks are reference fields, never outcomes.
+_AD_MEANING = {
+    "conversions": "ad_conversions",
+    "conversion_value": "ad_conversion_value",
+    "clicks": "ad_clicks",
+}
+
+
+def _fallback(preset: Preset, header: str) -> str | None:
+    """A header the preset does not list, guessed by name within what its role supplies."""
+    if preset.kind != "facts":
+        return None
+    guess = guess_target(header)
+    if guess is not None and preset.role == "ad":
+        guess = _AD_MEANING.get(guess, guess)
+    return guess if guess in _ROLE_FIELDS.get(preset.role, frozenset()) else None
+
+
+def _mixes_roles(preset: Preset, headers: Sequence[str]) -> bool:
+    """A sheet that resembles one preset but holds figures its role never supplies (a bot
+    or ad layout with spend, visitors and revenue beside it): a hand-made tracker."""
+    if preset.kind != "facts":
+        return False
+    allowed = _ROLE_FIELDS.get(preset.role, frozenset())
+    for header in headers:
+        guess = None if header in preset.columns else guess_target(header)
+        if guess is not None and preset.role == "ad":
+            guess = _AD_MEANING.get(guess, guess)
+        if guess in NUMERIC_FIELDS and guess not in allowed:
+            return True
+    return False
+
+
 def supplies_of(targets: Mapping[int, str] | Sequence[str], kind: Kind = "facts") -> frozenset[str]:
     """Canonical numeric fields a source supplies, from its mapped targets."""
     values = set(targets.values()) if isinstance(targets, Mapping) else set(targets)
@@ -677,7 +730,10 @@ def supplies_of(targets: Mapping[int, str] | Sequence[str], kind: Kind = "facts"
         if MATCHED not in values:
             fields.discard("matched_responses")
         return frozenset(fields)
-    return frozenset(v for v in values if v in NUMERIC_FIELDS)
+    fields = {v for v in values if v in NUMERIC_FIELDS}
+    if UNMATCHED in values and "total_messages" in values:
+        fields.add("matched_responses")  # derived: received − unmatched
+    return frozenset(fields)
 
 
 def valid_targets() -> tuple[str, ...]:

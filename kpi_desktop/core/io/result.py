@@ -38,6 +38,14 @@ class ImportResult:
     period: tuple[dt.date | None, dt.date | None] = (None, None)
     headers: list[str] = field(default_factory=list)
     summary_rows_dropped: int = 0
+    #: Sentences about how figures were obtained (e.g. a field derived from two columns).
+    notes: list[str] = field(default_factory=list)
+    #: Column index (0 = A) of each header in `headers`, in the same order.
+    header_columns: list[int] = field(default_factory=list)
+    #: Row (line) number of each row of `preview`.
+    preview_rows: list[int] = field(default_factory=list)
+    #: Row numbers of the summary and totals rows left out of the import.
+    dropped_rows: list[int] = field(default_factory=list)
 
     @property
     def kind(self) -> str:

@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi_desktop.core import format as fmt
-from kpi_desktop.core.kpi import FX_MISSING, KPIS, Kpi
+from kpi_desktop.core.kpi import KPIS, Kpi, fx_gap
 from kpi_desktop.core.report.cells import BOLD, fit_widths, write_header, write_text
 from kpi_desktop.core.report.formats import field_format, kpi_format
 from kpi_desktop.core.report.formulas import kpi_formula, target_rules
@@ -93,11 +93,10 @@ def _write_row(
 ) -> list[Cell]:
     """Input values and KPI formulas of sheet row `r`; returns the cells written."""
     cells = []
-    fx_gap = fmt.optional_number(values.get(FX_MISSING)) or 0.0
     for name in INPUT_FIELDS:
         cell = ws[f"{table.columns[name]}{r}"]
         value = fmt.optional_number(values.get(name))
-        if name in MONEY_FIELDS and fx_gap > 0:
+        if name in MONEY_FIELDS and fx_gap(values, (name,)):
             # Part of this money has no exchange rate: a partial sum in the reporting
             # currency would be wrong, so the cell stays empty and says why.
             value = None

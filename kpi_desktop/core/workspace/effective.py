@@ -195,15 +195,19 @@ def merge_summary(notes: Sequence[Any], imports: int) -> list[str]:
     """The merge notes a reader of a report should see, grouped by source.
 
     Outcome, cost and bot fields once several sources (`imports`) are merged, and always
-    a fallback to (or the setting aside of) the ad platforms' own conversions.
+    what later imports replaced (overlaps) and a fallback to (or the setting aside of)
+    the ad platforms' own conversions.
     """
+    from kpi_desktop.core.workspace.overlaps import OVERLAP_FIELD
+
     special = [n for n in notes if "ad platforms' own" in n.text]
+    replaced = [n.text for n in notes if n.field == OVERLAP_FIELD]
     if imports < 2 and not special:
-        return []
-    out: list[str] = []
+        return replaced
+    out: list[str] = replaced
     single: dict[str, list[str]] = {}
     for note in notes:
-        if note.field in _REFERENCE_FIELDS or note in special:
+        if note.field in _REFERENCE_FIELDS or note.field == OVERLAP_FIELD or note in special:
             continue
         label = note.sources[0] if len(note.sources) == 1 else ""
         if label and note.text.endswith(f": from {label}"):

@@ -16,7 +16,7 @@ import pandas as pd
 
 from kpi_desktop.core import kpi
 from kpi_desktop.core.format import is_missing
-from kpi_desktop.core.workspace import effective
+from kpi_desktop.core.workspace import effective, overlaps
 from kpi_desktop.core.workspace.catalog import Catalog
 from kpi_desktop.core.workspace.overrides import (
     CAMPAIGN_EDITABLE_FIELDS,
@@ -171,11 +171,19 @@ class FactsTable:
         self._clear_rows()
         order = self._sources.ids()
         overrides, edited = self._resolved_overrides()
+        found = self._overlaps(order)
         parts = [
             effective.overridden_part(self._sources[sid].facts, code, overrides.get(sid, ()))
             for code, sid in enumerate(order)
         ]
+        # Rows a later import of the same platform replaces are left out (kept stored).
+        parts = [p if k is None else p[k] for p, k in zip(parts, found.keep, strict=True)]
         eff = self._merge(parts, order)
+        self._merge_notes = (
+            *found.notes,
+            *_hidden_edit_notes(found, order, edited),
+            *self._merge_notes,
+        )
         display = self._catalog.display_names()
         present: set[str] = set()
         for src in self._sources.all():
@@ -216,6 +224,24 @@ class FactsTable:
                 overrides.setdefault(key.source_id, []).append((pos, rec.field, rec.new_value))
                 edited.setdefault((key.source_id, pos), set()).add(rec.field)
         return overrides, edited
+
+    def _overlaps(self, order: list[str]) -> overlaps.Overlaps:
+        """Which source rows count once overlapping imports of one platform are resolved."""
+        from kpi_desktop.core.io.presets import PRESETS
+
+        presets = frozenset(p.id for p in PRESETS)
+        infos = [self._sources[sid].info for sid in order]
+        described = [
+            overlaps.OverlapSource(
+                source_id=info.id,
+                origin=overlaps.origin_of(info.platform, info.kind, presets),
+                name=info.file_name or info.label or info.id,
+                recency=(info.imported_at, code),
+            )
+            for code, info in enumerate(infos)
+        ]
+        frames = [self._sources[sid].facts for sid in order]
+        return overlaps.resolve_overlaps(frames, described, self._catalog.aliases)
 
     def _merge(self, parts: list[pd.DataFrame], order: list[str]) -> pd.DataFrame:
         """Run the merge over the sources in `order`; keep its notes."""
@@ -465,3 +491,31 @@ class FactsTable:
                 else:
                     del index[label]
         return extra
+
+
+def _hidden_edit_notes(
+    found: overlaps.Overlaps, order: Sequence[str], edited: dict[tuple[str, int], set[str]]
+) -> list[Any]:
+    """Say how many edits sit on rows a later import replaced (kept, not counted)."""
+    from kpi_desktop.core.io.merge import MergeNote
+
+    code_of = {sid: code for code, sid in enumerate(order)}
+    counts: dict[str, int] = {}
+    for (sid, pos), fields in edited.items():
+        keep = found.keep[code_of[sid]]
+        if keep is not None and not keep[pos]:
+            counts[sid] = counts.get(sid, 0) + len(fields)
+    notes = []
+    for sid, n in counts.items():
+        name = next((note.sources[0] for note in found.notes if note.source_ids[:1] == (sid,)), sid)
+        notes.append(
+            MergeNote(
+                overlaps.OVERLAP_FIELD,
+                (name,),
+                f"{n} edit{'s' if n != 1 else ''} on rows of {name} that a later import "
+                f"replaced no longer count{'s' if n == 1 else ''} (kept: they apply again if "
+                f"that import is removed)",
+                (sid,),
+            )
+        )
+    return notes

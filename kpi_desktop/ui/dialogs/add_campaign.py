@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from kpi_desktop.core.schema import FIELDS, INPUT_FIELDS, campaign_key
-from kpi_desktop.ui.models.campaign_model import parse_input
+from kpi_desktop.ui.models.campaign_model import parse_input, typed_decimal_mark
 from kpi_desktop.ui.widgets.forms import CommandDialog, InlineMessage, named
 
 if TYPE_CHECKING:
@@ -115,9 +115,10 @@ class AddCampaignDialog(CommandDialog):
         if campaign_key(name) in self.workspace.campaigns().index:
             return f"A campaign named “{name}” already exists."
         values: dict[str, float] = {}
+        decimal = typed_decimal_mark(self.workspace)
         for field, edit in self.edits.items():
             try:
-                number = parse_input(field, edit.text())
+                number = parse_input(field, edit.text(), decimal)
             except ValueError as exc:
                 edit.setFocus()
                 return str(exc)

@@ -1,6 +1,7 @@
-"""Currency and Exchange Rates: the reporting currency and the rates (`dialog_currency`).
+"""Currency, Rates and Number Format: the reporting currency, the exchange rates and the
+workspace's number format, i.e. how typed numbers are read (`dialog_currency`).
 
-OK gives one undo step (`command`) with the changed currency and rates.
+OK gives one undo step (`command`) with the changed currency, rates and number format.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kpi_desktop.core import format as fmt
+from kpi_desktop.ui.models.campaign_model import system_decimal_mark, typed_decimal_mark
 from kpi_desktop.ui.undo import CoreCommand, one_step
 from kpi_desktop.ui.widgets.forms import CommandDialog, InlineMessage, filled_item, named
 
@@ -31,13 +34,31 @@ if TYPE_CHECKING:
 
 COMMON_CURRENCIES = ("USD", "EUR", "GBP", "CHF", "CAD", "AUD", "JPY", "SEK", "NOK", "DKK", "PLN")
 
+#: The number formats offered: the stored decimal mark (None: the computer's) and its label.
+NUMBER_FORMATS: dict[str | None, str] = {
+    None: "Like this computer ({})",
+    ".": "1,234.50 (decimal point)",
+    ",": "1.234,50 or 1 234,50 (decimal comma)",
+}
+
 
 class CurrencyDialog(CommandDialog):
-    """Reporting currency and exchange rates (`dialog_currency`)."""
+    """Reporting currency, exchange rates and number format (`dialog_currency`)."""
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
-        super().__init__("dialog_currency", "Currency and Exchange Rates", parent)
+        super().__init__("dialog_currency", "Currency, Rates and Number Format", parent)
         self.workspace = workspace
+        self.combo_number_format = named(
+            QComboBox(),
+            "combo_number_format",
+            "How the numbers you type are read: which mark separates the decimals",
+        )
+        system = fmt.DECIMAL_MARK_EXAMPLES[system_decimal_mark()]
+        for mark, label in NUMBER_FORMATS.items():
+            self.combo_number_format.addItem(label.format(system), mark)
+        stored = fmt.decimal_mark(workspace.get_setting(fmt.DECIMAL_MARK_SETTING))
+        self.combo_number_format.setCurrentIndex(self.combo_number_format.findData(stored))
+        self._decimal = typed_decimal_mark(workspace)  # the mark the rates are shown with
         facts = workspace.facts()
         used = sorted(
             {str(c).upper() for c in facts.get("currency", []) if isinstance(c, str) and c}
@@ -60,6 +81,7 @@ class CurrencyDialog(CommandDialog):
         for code in codes:
             self.add_rate_row(code, rates.get(code))
         self.table_rates.itemChanged.connect(self._update_missing)
+        self.combo_number_format.currentIndexChanged.connect(self._number_format_changed)
         self.button_add_rate = named(
             QPushButton("Add Currency"), "button_add_rate", "Add a row for another currency"
         )
@@ -74,6 +96,7 @@ class CurrencyDialog(CommandDialog):
         buttons.rejected.connect(self.reject)
         form = QFormLayout()
         form.addRow("Reporting currency", self.combo_currency)
+        form.addRow("Typed numbers", self.combo_number_format)
         note = QLabel(
             "Money in other currencies is converted with these rates before it is added up. "
             "Without a rate, KPIs that need that money show — with the reason."
@@ -95,7 +118,8 @@ class CurrencyDialog(CommandDialog):
         row = self.table_rates.rowCount()
         self.table_rates.insertRow(row)
         self.table_rates.setItem(row, 0, QTableWidgetItem(code))
-        item = QTableWidgetItem("" if rate is None else f"{rate:.10g}")
+        text = "" if rate is None else f"{rate:.10g}".replace(".", self._decimal)
+        item = QTableWidgetItem(text)
         item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.table_rates.setItem(row, 1, item)
         return row
@@ -108,6 +132,23 @@ class CurrencyDialog(CommandDialog):
                 return
         row = self.add_rate_row(code, None)
         filled_item(self.table_rates, row, 1).setText(text)
+
+    def decimal_mark(self) -> str:
+        """The decimal mark the dialog reads numbers with: the chosen format's."""
+        return fmt.decimal_mark(self.combo_number_format.currentData()) or system_decimal_mark()
+
+    def _number_format_changed(self) -> None:
+        """Rewrite the rates shown in the newly chosen format (the values stay the same)."""
+        old, new = self._decimal, self.decimal_mark()
+        self._decimal = new
+        if old == new:
+            return
+        for row in range(self.table_rates.rowCount()):
+            item = self.table_rates.item(row, 1)
+            if item is not None and item.text().strip():
+                rate = fmt.parse_typed_number(item.text(), old)
+                if not isinstance(rate, str):
+                    item.setText(f"{rate:.10g}".replace(".", new))
 
     def _rows(self) -> list[tuple[str, str]]:
         out = []
@@ -137,6 +178,11 @@ class CurrencyDialog(CommandDialog):
 
         ws = self.workspace
         made: list[Command] = []
+        mark = fmt.decimal_mark(self.combo_number_format.currentData())
+        if mark != fmt.decimal_mark(ws.get_setting(fmt.DECIMAL_MARK_SETTING)):
+            made.append(
+                commands.SetSetting(ws, fmt.DECIMAL_MARK_SETTING, mark, "Change number format")
+            )
         code = self.combo_currency.currentText().strip().upper()
         if code and (len(code) != 3 or not code.isalpha()):
             return f"“{code}” is not a currency code (three letters, like USD)."
@@ -151,13 +197,13 @@ class CurrencyDialog(CommandDialog):
             if not text:
                 rate = None
             else:
-                try:
-                    rate = float(text.replace(",", "."))
-                except ValueError:
-                    return f"The rate for {currency} must be a number, like 1.08."
+                parsed = fmt.parse_typed_number(text, self._decimal, f"The rate for {currency}")
+                if isinstance(parsed, str):
+                    return parsed
+                rate = parsed
                 if not (math.isfinite(rate) and rate > 0):
                     return f"The rate for {currency} must be more than 0."
             before = old.get(currency)
             if rate != before:
                 made.append(commands.SetFxRate(ws, currency, rate))
-        return one_step(made, "Change currency and exchange rates")
+        return one_step(made, "Change currency, rates and number format")

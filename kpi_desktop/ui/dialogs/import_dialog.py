@@ -55,6 +55,7 @@ from kpi_desktop.ui.dialogs.import_widgets import (
     FilesPanel,
     MappingTable,
     boxed,
+    dropped_preview_rows,
     escape,
     header_index,
     summary_text,
@@ -87,6 +88,8 @@ class ImportDialog(QDialog):
         self.reader: Callable[..., ReadResult] = read_file
         #: read files on a pool thread (False: on the calling thread, for screenshots).
         self.background = True
+        #: after `apply`: what the import replaced of earlier imports ("" when nothing)
+        self.summary = ""
         self._task: TaskHandle | None = None
         self._current = -1
         self._filling = False
@@ -501,7 +504,7 @@ class ImportDialog(QDialog):
 
     def _fill_preview(self, result: ImportResult) -> None:
         index = header_index(result)
-        self.model_preview.set_rows(result.preview, index)
+        self.model_preview.set_rows(result.preview, index, dropped_preview_rows(result))
         if index >= 0:
             self.table_preview.scrollTo(self.model_preview.index(max(index - 1, 0), 0))
 
@@ -616,6 +619,10 @@ class ImportDialog(QDialog):
         finally:
             stack.endMacro()
         remember_mappings(self.session.settings.store, usable)
+        # What the import replaced of earlier imports of the same platform (DESIGN 4).
+        self.summary = " ".join(f"{line}." for line in command.summary)
+        if self.summary:
+            session.message.emit(self.summary, 15000)
         self.import_applied.emit()
         self.accept()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from openpyxl.utils import get_column_letter
@@ -13,6 +13,7 @@ from kpi_desktop.ui import style
 
 Index = QModelIndex | QPersistentModelIndex
 PREVIEW_COLUMNS = 30  # wider tables are cut in the preview, not in the import
+LEFT_OUT = "Left out of the import: a total or summary row, not data"
 
 
 def _cell_text(value: object) -> str:
@@ -24,16 +25,25 @@ def _cell_text(value: object) -> str:
 
 
 class PreviewModel(QAbstractTableModel):
-    """The first raw rows of a file as they are in it; the header row stands out."""
+    """The first raw rows of a file as they are in it; the header row stands out and rows
+    the import leaves out (totals, account summaries) are struck through."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[list[str]] = []
         self._width = 0
         self.header_index = -1
+        self.dropped: frozenset[int] = frozenset()
 
-    def set_rows(self, rows: Sequence[Sequence[object]], header_index: int) -> None:
+    def set_rows(
+        self,
+        rows: Sequence[Sequence[object]],
+        header_index: int,
+        dropped: Collection[int] = (),
+    ) -> None:
+        """Show `rows`; `dropped` are the indices of rows the import leaves out."""
         self.beginResetModel()
+        self.dropped = frozenset(dropped)
         self._rows = [[_cell_text(c) for c in row[:PREVIEW_COLUMNS]] for row in rows]
         self._width = max((len(r) for r in self._rows), default=0)
         self.header_index = header_index
@@ -57,8 +67,19 @@ class PreviewModel(QAbstractTableModel):
             cells = self._rows[row]
             text = cells[index.column()] if index.column() < len(cells) else ""
             if role == Qt.ItemDataRole.ToolTipRole:
-                return "Header row: column names" if is_header else (text or None)
+                if is_header:
+                    return "Header row: column names"
+                if row in self.dropped:
+                    return LEFT_OUT
+                return text or None
             return text
+        if row in self.dropped:
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(QColor(style.UNDEFINED))
+            if role == Qt.ItemDataRole.FontRole:
+                font = QFont()
+                font.setStrikeOut(True)
+                return font
         if is_header:
             if role == Qt.ItemDataRole.BackgroundRole:
                 return QBrush(QColor(style.ACCENT_SOFT))
@@ -77,7 +98,9 @@ class PreviewModel(QAbstractTableModel):
             return None
         if orientation == Qt.Orientation.Horizontal:
             return get_column_letter(section + 1)
-        return "Header" if section == self.header_index else str(section + 1)
+        if section == self.header_index:
+            return "Header"
+        return "Left out" if section in self.dropped else str(section + 1)
 
 
 class ProblemsModel(QAbstractTableModel):

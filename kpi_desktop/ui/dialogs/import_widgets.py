@@ -40,6 +40,7 @@ TARGET_LABELS = {
     "@user": "User ID",
     "@event": "Event type",
     "@matched": "Matched flag",
+    "@unmatched": "Unmatched messages (matched = received − unmatched)",
 }
 
 
@@ -158,27 +159,37 @@ class MappingTable(QTableWidget):
 
 
 def sample_row(result: ImportResult) -> dict[str, str]:
-    """Header -> the first non-empty value below the header, for the mapping table."""
+    """Header -> the first non-empty value below the header, for the mapping table.
+
+    Values are taken from the header's own column (the table may start in column B or
+    later) and never from a row the import left out (a total or account summary row).
+    """
     headers = result.headers
+    columns = result.header_columns
+    if len(columns) != len(headers):  # an older result: assume the table starts in column A
+        columns = list(range(len(headers)))
+    start = header_index(result) + 1
+    left_out = dropped_preview_rows(result)
     out: dict[str, str] = {}
-    start = next(
-        (
-            i + 1
-            for i, row in enumerate(result.preview)
-            if [str(c).strip() for c in row if c not in (None, "")] == headers
-        ),
-        0,
-    )
-    for row in result.preview[start : start + 5]:
-        cells = list(row)
-        for j, cell in enumerate(cells):
-            if j < len(headers) and headers[j] not in out and cell not in (None, ""):
-                out[headers[j]] = str(cell)
+    taken = 0
+    for i in range(max(start, 0), len(result.preview)):
+        if i in left_out:
+            continue
+        row = result.preview[i]
+        for header, j in zip(headers, columns, strict=True):
+            cell = row[j] if j < len(row) else None
+            if header not in out and cell not in (None, ""):
+                out[header] = str(cell)
+        taken += 1
+        if taken == 5:
+            break
     return out
 
 
 def header_index(result: ImportResult) -> int:
     """The preview row that holds the header, or -1."""
+    if result.header_row in result.preview_rows:
+        return result.preview_rows.index(result.header_row)
     headers = [h for h in result.headers if h]
     for i, row in enumerate(result.preview):
         cells = [str(c).strip() for c in row if c not in (None, "")]
@@ -187,6 +198,12 @@ def header_index(result: ImportResult) -> int:
     if 0 < result.header_row <= len(result.preview):
         return result.header_row - 1
     return -1
+
+
+def dropped_preview_rows(result: ImportResult) -> set[int]:
+    """Preview rows the import left out as totals or summaries (indices into `preview`)."""
+    dropped = set(result.dropped_rows)
+    return {i for i, number in enumerate(result.preview_rows) if number in dropped}
 
 
 def summary_text(result: ImportResult) -> str:
@@ -207,6 +224,7 @@ def summary_text(result: ImportResult) -> str:
     ]
     if result.summary_rows_dropped:
         parts.append(f"{result.summary_rows_dropped} total row(s) left out")
+    parts.extend(escape(note) for note in result.notes)
     if result.header_row:
         parts.append(f"header on row {result.header_row}")
     return " · ".join(parts)

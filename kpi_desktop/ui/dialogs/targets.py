@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from kpi_desktop.core import format as fmt
 from kpi_desktop.core.kpi import KPI_BY_ID, KPIS, Display
+from kpi_desktop.ui.models.campaign_model import typed_decimal_mark
 from kpi_desktop.ui.undo import CoreCommand, one_step
 from kpi_desktop.ui.widgets.forms import CommandDialog, InlineMessage, filled_item, named
 
@@ -32,24 +33,21 @@ if TYPE_CHECKING:
     from kpi_desktop.core.workspace import Workspace
 
 
-def _target_text(kpi_id: str, value: float | None) -> str:
+def _target_text(kpi_id: str, value: float | None, decimal: str) -> str:
     number = fmt.kpi_number(KPI_BY_ID[kpi_id], value)
-    return "" if number is None else f"{number:.10g}"
+    return "" if number is None else f"{number:.10g}".replace(".", decimal)
 
 
-def _parse_target(kpi_id: str, text: str) -> float | None:
+def _parse_target(kpi_id: str, text: str, decimal: str) -> float | None:
+    """A typed target in display units (12.5 for 12.5 %), read with `decimal` as the
+    decimal mark; None when blank."""
     kpi = KPI_BY_ID[kpi_id]
-    raw = text.strip().removesuffix("%").removesuffix("x").strip().replace(",", "")
-    for symbol in "$€£¥":
-        raw = raw.replace(symbol, "")
+    raw = text.strip().removesuffix("x").removesuffix("×").strip()
     if not raw:
         return None
-    try:
-        number = float(raw)
-    except ValueError:
-        raise ValueError(f"The target for {kpi.name.lower()} must be a number.") from None
-    if not math.isfinite(number):
-        raise ValueError(f"The target for {kpi.name.lower()} must be a number.")
+    number = fmt.parse_typed_number(raw, decimal, f"The target for {kpi.name.lower()}")
+    if isinstance(number, str):
+        raise ValueError(number)
     if kpi.display in (Display.PERCENT, Display.LIFT):
         number /= 100
     return number
@@ -143,13 +141,14 @@ class TargetsDialog(CommandDialog):
         default = self.workspace.targets().get(None, {})
         pending = self._targets.get(key, {})
         currency = self.workspace.reporting_currency
+        decimal = typed_decimal_mark(self.workspace)
         for row, kpi in enumerate(KPIS):
             unit = _UNITS[kpi.display]
             unit = (currency or "money") if unit == "money" else unit
             name = QTableWidgetItem(f"{kpi.name} ({unit})" if unit else kpi.name)
             name.setFlags(Qt.ItemFlag.ItemIsEnabled)
             name.setToolTip(f"{kpi.name} = {kpi.formula}")
-            text = pending.get(kpi.id, _target_text(kpi.id, own.get(kpi.id)))
+            text = pending.get(kpi.id, _target_text(kpi.id, own.get(kpi.id), decimal))
             target = QTableWidgetItem(text)
             target.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             fallback = QTableWidgetItem(
@@ -189,11 +188,12 @@ class TargetsDialog(CommandDialog):
         self._keep()
         ws = self.workspace
         made: list[Command] = []
+        decimal = typed_decimal_mark(ws)
         for key, texts in self._targets.items():
             own = ws.targets().get(key, {})
             for kpi_id, text in texts.items():
                 try:
-                    value = _parse_target(kpi_id, text)
+                    value = _parse_target(kpi_id, text, decimal)
                 except ValueError as exc:
                     return str(exc)
                 old = own.get(kpi_id)

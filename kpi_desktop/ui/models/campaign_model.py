@@ -2,7 +2,8 @@
 pinned Total row, over a core `KpiReport`.
 
 With a workspace attached (`set_workspace`) the input fields and the name are editable:
-`setData` validates the text (counts are whole numbers >= 0, money >= 0), then pushes a
+`setData` validates the text (read with the workspace's decimal mark, `typed_decimal_mark`;
+counts are whole numbers >= 0, money >= 0), then pushes a
 core command (`EditCampaignTotal`, `RevertCampaignTotal`, `RenameCampaign`) through the
 window's undo stack; a refused entry emits `edit_refused` with the reason and changes
 nothing (the tab shows the message: a model never opens a dialog). Cells that hold an
@@ -17,7 +18,6 @@ values always sort last and the Total row stays on top.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QLocale,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -117,14 +118,26 @@ COLUMN_INDEX: dict[str, int] = {c.key: i for i, c in enumerate(COLUMNS)}
 EDITED_ROLE = Qt.ItemDataRole.UserRole + 4  # True when the cell holds an override
 CLIPBOARD_ROLE = Qt.ItemDataRole.UserRole + 5  # plain text for Excel: 1234.5, 12.5, names
 
-_NUMBER_NOISE = re.compile(r"[\s,'\u00a0\u202f$€£¥]|[A-Z]{3}", re.IGNORECASE)
+
+def system_decimal_mark() -> str:
+    """The computer's decimal mark ("." or ","), from Qt's default locale (the system's
+    unless `QLocale.setDefault` says otherwise; "." under the C locale)."""
+    return "," if QLocale().decimalPoint() == "," else "."
 
 
-def parse_input(field: str, text: object) -> float | None:
+def typed_decimal_mark(workspace: Workspace | None) -> str:
+    """The decimal mark typed numbers are read with: the workspace's number format
+    setting, else the computer's."""
+    chosen = None if workspace is None else workspace.get_setting(fmt.DECIMAL_MARK_SETTING)
+    return fmt.decimal_mark(chosen) or system_decimal_mark()
+
+
+def parse_input(field: str, text: object, decimal: str | None = None) -> float | None:
     """A value typed into an input field, checked; None for a blank cell.
 
-    Counts are whole numbers >= 0, money is >= 0 (currency symbols and thousands
-    separators are ignored), study rates are percentages 0..100 (stored as fractions).
+    Text is read with the decimal mark `decimal` ("." or ","; default: the computer's),
+    see `core.format.parse_typed_number`. Counts are whole numbers >= 0, money is >= 0,
+    study rates are percentages 0..100 (stored as fractions).
 
     Raises:
         ValueError: with a sentence for the user.
@@ -138,13 +151,10 @@ def parse_input(field: str, text: object) -> float | None:
         raw = str(text).strip()
         if not raw or raw == fmt.EM_DASH:
             return None
-        cleaned = _NUMBER_NOISE.sub("", raw).removesuffix("%")
-        if re.fullmatch(r"-?\d+,\d{1,2}", raw.removesuffix("%").strip()):
-            cleaned = raw.removesuffix("%").strip().replace(",", ".")  # 12,5: a decimal comma
-        try:
-            number = float(cleaned)
-        except ValueError:
-            raise ValueError(f"{spec.label} must be a number, not “{raw}”.") from None
+        parsed = fmt.parse_typed_number(raw, decimal or system_decimal_mark(), spec.label)
+        if isinstance(parsed, str):
+            raise ValueError(parsed)
+        number = parsed
         if spec.kind is Kind.RATE:
             number /= 100
     if not math.isfinite(number):
@@ -160,21 +170,22 @@ def parse_input(field: str, text: object) -> float | None:
     return number
 
 
-def edit_text(field: str, value: float | None) -> str:
-    """A value as the editor shows it: plain digits, rates in percent, blank if missing."""
+def edit_text(field: str, value: float | None, decimal: str = ".") -> str:
+    """A value as the editor and the clipboard show it: plain digits with the decimal mark
+    `decimal` (so typing it back reads the same number), rates in percent, blank if missing."""
     if value is None or math.isnan(value):
         return ""
     if FIELDS[field].kind is Kind.RATE:
         value = round(value * 100, 10)
     if float(value).is_integer():
         return str(int(value))
-    return f"{value:.10g}"
+    return f"{value:.10g}".replace(".", decimal)
 
 
-def kpi_clip(kpi_id: str, value: float | None) -> str:
+def kpi_clip(kpi_id: str, value: float | None, decimal: str = ".") -> str:
     """A KPI for the clipboard: a plain number in display units (percent for rates)."""
     number = fmt.kpi_number(KPI_BY_ID[kpi_id], value)
-    return "" if number is None else f"{number:.10g}"
+    return "" if number is None else f"{number:.10g}".replace(".", decimal)
 
 
 class CampaignTableModel(QAbstractTableModel):
@@ -277,7 +288,7 @@ class CampaignTableModel(QAbstractTableModel):
                 return None
             return commands.RenameCampaign(ws, key, name)
         try:
-            number = parse_input(column.key, value)
+            number = parse_input(column.key, value, typed_decimal_mark(ws))
         except ValueError as exc:
             return str(exc)
         pinned = self._overrides.get((key, column.key))
@@ -524,7 +535,9 @@ class CampaignTableModel(QAbstractTableModel):
             if column.kind == "name":
                 return self._display(column, col, source)
             if column.kind == "field":
-                return edit_text(column.key, self._number(col, source))
+                return edit_text(
+                    column.key, self._number(col, source), typed_decimal_mark(self._workspace)
+                )
             return None
         if role == self.EditedRole:
             # An int, not a bool: PySide 6.12 drops a reference to Py_True/Py_False when a
@@ -534,8 +547,12 @@ class CampaignTableModel(QAbstractTableModel):
             if column.kind == "name":
                 return self._display(column, col, source)
             if column.kind == "kpi":
-                return kpi_clip(column.key, self._number(col, source))
-            return edit_text(column.key, self._number(col, source))
+                return kpi_clip(
+                    column.key, self._number(col, source), typed_decimal_mark(self._workspace)
+                )
+            return edit_text(
+                column.key, self._number(col, source), typed_decimal_mark(self._workspace)
+            )
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _LEFT if column.kind == "name" else _RIGHT
         if role == self.SortRole:
@@ -595,6 +612,9 @@ class CampaignTableModel(QAbstractTableModel):
                 return "All campaigns in the period (not only the rows the filter shows)"
             return self._notes.get(str(self._labels[source])) or None
         if column.kind == "field":
+            undefined = self._field_reason(column, col, source)
+            if undefined:
+                return undefined
             rec = (
                 None if source < 0 else self._overrides.get((str(self._labels[source]), column.key))
             )
@@ -613,6 +633,15 @@ class CampaignTableModel(QAbstractTableModel):
             reason = self._report.reason(label, kpi.id) or "not enough data"
             return f"{kpi.name}: no value — {reason}.\n{kpi.name} = {kpi.formula}"
         return f"{kpi.name} = {kpi.formula}\n{self._display(column, col, source)}"
+
+    def _field_reason(self, column: Column, col: int, source: int) -> str | None:
+        """Why an input sum shows "—" (money without an exchange rate), else None."""
+        if self._report is None or self._number(col, source) is not None:
+            return None
+        label: object = "total" if source < 0 else self._labels[source]
+        reason = self._report.reason(label, column.key)
+        label_text = FIELDS[column.key].label
+        return f"{label_text}: no value — {reason}." if reason else None
 
     # -- helpers for views and tests --------------------------------------------------------
     def column_of(self, key: str) -> int:

@@ -27,6 +27,7 @@ from kpi_desktop.ui.models.campaign_model import (
     CommandSink,
     edit_text,
     parse_input,
+    typed_decimal_mark,
 )
 
 if TYPE_CHECKING:
@@ -210,11 +211,11 @@ class DailyModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return fmt.field_value(name, value, str(self._currency[row]))
         if role == Qt.ItemDataRole.EditRole:
-            return edit_text(name, value)
+            return edit_text(name, value, typed_decimal_mark(self._workspace))
         if role in (self.SortRole, self.ValueRole):
             return value
         if role == self.ClipboardRole:
-            return edit_text(name, value)
+            return edit_text(name, value, typed_decimal_mark(self._workspace))
         if role == self.EditedRole:
             return int(edited)  # not a bool: see campaign_model's EditedRole
         if role == self.RowIdRole:
@@ -262,7 +263,7 @@ class DailyModel(QAbstractTableModel):
             return "This row is a campaign-total adjustment and cannot be typed into."
         name = COLUMNS[col]
         try:
-            number = parse_input(name, value)
+            number = parse_input(name, value, typed_decimal_mark(self._workspace))
         except ValueError as exc:
             return str(exc)
         return int(self._row_ids[row]), name, number

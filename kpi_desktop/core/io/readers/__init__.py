@@ -6,8 +6,8 @@ openpyxl (read-only, cached values, no external links) is the fallback for .xlsx
 that calamine cannot read. Text files (.csv/.tsv/.txt) are decoded and sniffed and read with
 pyarrow's CSV reader. Every reader offers two steps: a cheap `head` of raw rows for header
 detection and preview, then one `read` of the chosen columns below the header. Every file
-passes the checks of `checks` (kind from its first bytes, zip-bomb size) before a reader
-opens it.
+passes the checks of `checks` (kind from its first bytes) and every zip workbook those of
+`archive` (parts, sizes declared and real, ratio, CRC) before a reader opens it.
 """
 
 from kpi_desktop.core.io.readers.base import (

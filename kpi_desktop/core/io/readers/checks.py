@@ -1,17 +1,18 @@
-"""The validation layer in front of every reader: file kind, zip-bomb check, first bytes."""
+"""The validation layer in front of every reader: file kind, first bytes, zip sanity.
+
+The zip checks (sizes declared and real, ratio, CRC) live in `archive`.
+"""
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 from kpi_desktop.core.io.errors import FileUnreadable
+from kpi_desktop.core.io.readers.archive import MAX_UNCOMPRESSED, check_zip
 from kpi_desktop.core.io.readers.base import Kind
 
-#: Default cap on a workbook's uncompressed size (zip bombs): 1 GiB of XML is ~2.5M rows x 13.
-MAX_UNCOMPRESSED = 1 << 30
-#: A member this much bigger than its compressed size is a bomb, not a spreadsheet.
-MAX_RATIO = 1000
+__all__ = ["MAX_UNCOMPRESSED", "check_zip", "read_head_bytes", "sniff_kind"]
+
 #: Bytes read from the start of a file for sniffing its kind and text layout.
 HEAD_BYTES = 1 << 17
 
@@ -24,10 +25,6 @@ _KIND_NAMES = {
     ".xlsm": "an Excel workbook",
     ".ods": "an OpenDocument spreadsheet",
 }
-
-
-def _message_size(n: int) -> str:
-    return f"{n / (1 << 20):,.0f} MB"
 
 
 def sniff_kind(path: Path, head: bytes) -> Kind:
@@ -71,40 +68,6 @@ def sniff_kind(path: Path, head: bytes) -> Kind:
         ".csv, .tsv or .txt files.",
         str(path),
     )
-
-
-def check_zip(path: Path, limit: int = MAX_UNCOMPRESSED) -> None:
-    """Refuse a workbook whose uncompressed size would exhaust memory, before parsing it.
-
-    Sizes come from the zip's central directory; a member claiming an absurd compression
-    ratio is refused as well, since that is what a crafted bomb looks like.
-    """
-    try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise FileUnreadable(
-            f"“{path.name}” is damaged and cannot be opened as a workbook.", str(path)
-        ) from exc
-    total = sum(i.file_size for i in infos)
-    if total > limit:
-        raise FileUnreadable(
-            f"“{path.name}” would unpack to {_message_size(total)}, more than the "
-            f"{_message_size(limit)} limit; it was not opened.",
-            str(path),
-        )
-    for info in infos:
-        if info.file_size > (64 << 20) and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise FileUnreadable(
-                f"“{path.name}” looks like a zip bomb (a part compresses "
-                f"{info.file_size // max(info.compress_size, 1):,}:1); it was not opened.",
-                str(path),
-            )
-    if not any(i.filename.startswith(("xl/", "content.xml")) for i in infos):
-        raise FileUnreadable(f"“{path.name}” is a zip archive but not a spreadsheet.", str(path))
-
-
-# ---------------------------------------------------------------- workbooks
 
 
 def read_head_bytes(path: Path, size: int = HEAD_BYTES) -> bytes:
