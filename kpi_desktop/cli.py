@@ -152,6 +152,7 @@ def _report(args: argparse.Namespace) -> int:
     warnings = list(ws.warnings()) + warnings
     # Where merged fields come from (DESIGN section 4: "the UI says which").
     warnings += ws.merge_summary()
+    warnings += _coverage_warnings(ws, start, end)
     if not result.users_exact and "users" in result.rows:
         warnings.append("users are the sum of daily users (no event log)")
     out = Path(args.output) if args.output else None
@@ -320,6 +321,13 @@ def _rows(result: Any, by: str) -> list[tuple[str, Any]]:
     return rows
 
 
+def _coverage_warnings(ws: Workspace, start: Any, end: Any) -> list[str]:
+    """What the date range left out, and KPIs whose inputs cover different days."""
+    from kpi_desktop.core.series.coverage import coverage_warnings, source_names
+
+    return coverage_warnings(ws.facts(), start, end, source_names(ws.sources()))
+
+
 def _plain(value: Any) -> float | int | None:
     from kpi_desktop.core.format import optional_number
 
@@ -341,23 +349,40 @@ def _record(name_key: str, name: str, row: Any) -> dict[str, Any]:
     return record
 
 
+def _site_record(result: Any, by: str) -> dict[str, Any] | None:
+    from kpi_desktop.core.kpi import SITE_TRAFFIC_NAME
+
+    site = result.site_traffic
+    return None if site is None else _record(by, SITE_TRAFFIC_NAME, site)
+
+
 def _as_json(result: Any, by: str, currency: str, warnings: list[str]) -> str:
     payload = {
         "rows": [_record(by, name, row) for name, row in _rows(result, by)],
         "total": _record(by, "Total", result.total),
+        # Web analytics rows with no campaign: apart, in no row, total or KPI above.
+        "site_traffic": _site_record(result, by),
         "warnings": warnings,
     }
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
 
+#: What the table says under the site traffic line.
+SITE_TRAFFIC_NOTE = (
+    "site traffic is web analytics visits with no campaign (direct, organic, referral…); "
+    "it is in no row, total or KPI above"
+)
+
+
 def _table_cells(result: Any, by: str, currency: str) -> tuple[list[str], list[list[str]]]:
     from kpi_desktop.core import format as fmt
-    from kpi_desktop.core.kpi import KPIS
+    from kpi_desktop.core.kpi import KPIS, SITE_TRAFFIC_NAME
 
     fields = ("users", "clicks", "visitors", "conversions", "conversion_value", "spend")
     header = [by.capitalize(), *fields, *(k.id for k in KPIS)]
     body = []
-    for name, row in [*_rows(result, by), ("Total", result.total)]:
+    site = [] if result.site_traffic is None else [(SITE_TRAFFIC_NAME, result.site_traffic)]
+    for name, row in [*_rows(result, by), ("Total", result.total), *site]:
         cells = [name]
         cells += [fmt.field_value(f, _plain(row.get(f)), currency) for f in fields]
         cells += [fmt.kpi_value(k, _plain(row.get(k.id)), currency) for k in KPIS]
@@ -369,14 +394,17 @@ def _as_table(result: Any, by: str, currency: str, warnings: list[str]) -> str:
     header, body = _table_cells(result, by, currency)
     widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
     lines = []
+    total_at = len(result.rows) + 1  # in [header, *body]; the site traffic line follows
     for r_i, cells in enumerate([header, *body]):
         parts = [
             cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i])
             for i, cell in enumerate(cells)
         ]
         lines.append("  ".join(parts).rstrip())
-        if r_i == 0 or r_i == len(body) - 1:
+        if r_i in (0, total_at - 1, total_at) and r_i < len(body):
             lines.append("  ".join("-" * w for w in widths))
+    if result.site_traffic is not None:
+        lines.append(f"note: {SITE_TRAFFIC_NOTE}")
     lines += [f"note: {w}" for w in warnings]
     return "\n".join(lines) + "\n"
 
@@ -389,6 +417,9 @@ def _as_csv(result: Any, by: str, currency: str, warnings: list[str]) -> str:
 
     records = [_record(by, n, r) for n, r in _rows(result, by)]
     records.append(_record(by, "Total", result.total))
+    site = _site_record(result, by)
+    if site is not None:
+        records.append(site)  # the last line, labelled: in no row or total above
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     fields = [k for k in records[0] if k != "kpis"]

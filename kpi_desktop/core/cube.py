@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from kpi_desktop.core import kpi
-from kpi_desktop.core.schema import MONEY_FIELDS, NUMERIC_FIELDS, RATE_FIELDS
+from kpi_desktop.core.schema import COVERAGE, MONEY_FIELDS, NUMERIC_FIELDS, RATE_FIELDS
 
 
 class CubeFacts(Protocol):
@@ -99,6 +99,12 @@ class CampaignCube:
         if not rows and not removed:
             return
         eff = self._facts.frame()
+        keys = eff["campaign_key"].to_numpy() if "campaign_key" in eff else None
+        if keys is not None and (keys[sorted(rows)] == "").any():
+            # A campaign-less row may be site traffic (kpi.site_traffic_mask) before or
+            # after the edit: its part of every report moves, so recompute them lazily.
+            self._reports = {}
+            return
         for column, cached in list(self._reports.items()):
             if column == "date":
                 # NaT group labels do not round-trip through dict lookups: recompute.
@@ -125,6 +131,8 @@ class CampaignCube:
         """Fresh sums of `groups`: of `fields` alone when that is enough, else all."""
         eff = self._facts.frame()
         index = self._facts.index(column)
+        if cached.report.site_traffic is not None and column != "campaign_key":
+            index = _without_site_traffic(eff, index, groups)
         events = self._facts.events()
         event_sources = set() if events is None else set(events["source_id"].unique())
         if values_only:
@@ -163,6 +171,10 @@ class CampaignCube:
         kpis = kpi.compute_kpis(table.loc[labels, sums_columns])
         table.loc[labels, list(kpis.columns)] = kpis.to_numpy()
         total = old.total.copy()
+        money_resum = any(float(old.total.get(f, 0.0)) > 0 for f in kpi.FX_FIELD_MISSING.values())
+        rate_resum = any(n in RATE_FIELDS and n in fields for n in sums_columns)
+        if old.site_traffic is not None and (money_resum or rate_resum):
+            eff = eff[~kpi.site_traffic_mask(eff)]  # the total leaves site traffic out
         for name in sums_columns:
             if name in RATE_FIELDS:
                 if name in fields:  # a mean has no delta form: recompute that column
@@ -225,13 +237,25 @@ def _field_sums(
     )
 
 
+def _without_site_traffic(
+    eff: pd.DataFrame, index: Mapping[Any, np.ndarray], groups: list[Any]
+) -> dict[Any, np.ndarray]:
+    """The positions of `groups` less their site traffic rows, which `kpi.report` keeps
+    out of every group (a channel's rows may include some; a campaign's never do)."""
+    return {g: index[g][~kpi.site_traffic_mask(eff.iloc[index[g]])] for g in groups}
+
+
 # -- the daily cube
 
-_CUBE_KEYS = ("date", "campaign_key", "channel", "currency", "source_id")
+#: The coverage columns are keys too: a range row keeps the days it covers, so that
+#: `kpi.select` treats it on the cube as on the facts (a day row's are its date: no
+#: extra groups).
+_CUBE_KEYS = ("date", "first_day", "last_day", "campaign_key", "channel", "currency", "source_id")
 
 
 def daily_cube(facts: pd.DataFrame) -> pd.DataFrame:
-    """Facts summed per day x campaign x channel x currency x source (money unconverted).
+    """Facts summed per day (or covered range) x campaign x channel x currency x source
+    (money unconverted).
 
     The result is canonical facts again (same columns the core reads, no variant), so
     `kpi.report`, `analysis.compare_periods` and `analysis.time_series` give the same
@@ -255,8 +279,9 @@ def daily_cube(facts: pd.DataFrame) -> pd.DataFrame:
     passed = facts[keep]
     columns = [c for c in (*keys, "campaign", *NUMERIC_FIELDS) if c in facts]
     cube = pd.concat([summed, passed[columns]], ignore_index=True) if len(passed) else summed
-    if "date" in cube:
-        cube["date"] = pd.to_datetime(cube["date"])
+    for day in ("date", *COVERAGE):
+        if day in cube:
+            cube[day] = pd.to_datetime(cube[day])
     return cube
 
 

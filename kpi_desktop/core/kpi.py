@@ -137,8 +137,17 @@ KPIS: tuple[Kpi, ...] = (
 KPI_BY_ID: dict[str, Kpi] = {k.id: k for k in KPIS}
 KPI_IDS: tuple[str, ...] = tuple(KPI_BY_ID)
 
-#: Display name of the group of rows that belong to no campaign.
+#: Display name of the group of rows that belong to no campaign (bot or ad data without a
+#: campaign column; campaign-less web analytics rows are site traffic instead).
 NO_CAMPAIGN = "(no campaign)"
+#: The fields web analytics supplies: a campaign-less row holding no other value is site
+#: traffic (GA4's (direct), (organic), (referral)…), not a campaign (DESIGN section 4).
+WEB_FIELDS: tuple[str, ...] = ("visitors", "conversions", "conversion_value")
+#: The label `KpiReport.reason` takes for the site traffic part (never a campaign key:
+#: keys have no spaces).
+SITE_TRAFFIC = "site traffic"
+#: How tables, the CLI and exports name the site traffic line.
+SITE_TRAFFIC_NAME = "Site traffic (not a campaign)"
 
 #: Bookkeeping columns that `aggregate` adds beside the summed fields.
 ROWS = "rows"
@@ -494,18 +503,26 @@ def _distinct_users(events: pd.DataFrame, keys: list[str]) -> pd.Series | float:
 
 @dataclass(frozen=True)
 class KpiReport:
-    """Aggregated inputs and KPI values per group, with the total over the selection."""
+    """Aggregated inputs and KPI values per group, with the total over the selection.
+
+    Site traffic (see `site_traffic_mask`) is in neither `rows` nor `total`, whatever the
+    grouping: `site_traffic` holds its sums and KPIs over the selection, apart.
+    """
 
     rows: pd.DataFrame  # index: group key(s); columns: fields, rows, fx_missing, KPI ids
     total: pd.Series  # the same columns for the whole selection
     by: tuple[str, ...]
     users_exact: bool  # users are distinct people (event log) rather than a sum of daily users
     missing_fx: tuple[str, ...] = ()
+    site_traffic: pd.Series | None = None  # the same columns as `total`; None: no such rows
 
     def reason(self, row: object, key: str) -> str | None:
-        """Why a KPI (or a summed money field) is undefined for a row label (or "total"),
-        None when defined (or, for a field, simply missing)."""
-        values = self.total if row == "total" else self.rows.loc[row]
+        """Why a KPI (or a summed money field) is undefined for a row label (or "total",
+        or `SITE_TRAFFIC`), None when defined (or, for a field, simply missing)."""
+        if row == SITE_TRAFFIC and self.site_traffic is not None:
+            values = self.site_traffic
+        else:
+            values = self.total if row == "total" else self.rows.loc[row]
         if key in KPI_BY_ID:
             reason = undefined_reason(KPI_BY_ID[key], values)
         else:
@@ -522,10 +539,15 @@ def report(
     events: pd.DataFrame | None = None,
     fx: FxRates | None = None,
 ) -> KpiReport:
-    """Aggregate `facts` by `by` and compute every KPI for each group and the total."""
-    rows = aggregate(facts, by or None, events=events, fx=fx)
+    """Aggregate `facts` by `by` and compute every KPI for each group and the total.
+
+    Site traffic rows are left out of the groups and the total and summed apart.
+    """
+    site = site_traffic_mask(facts)
+    campaigns = facts[~site] if site.any() else facts
+    rows = aggregate(campaigns, by or None, events=events, fx=fx)
     rows = rows.join(compute_kpis(rows))
-    total = aggregate(facts, None, events=events, fx=fx)
+    total = aggregate(campaigns, None, events=events, fx=fx)
     total = total.join(compute_kpis(total)).iloc[0]
     return KpiReport(
         rows=rows,
@@ -533,7 +555,53 @@ def report(
         by=tuple(_group_columns(by)),
         users_exact=events is not None and len(events) > 0,
         missing_fx=missing_currencies(facts, fx),
+        site_traffic=site_traffic_sums(facts[site], fx) if site.any() else None,
     )
+
+
+def site_traffic_mask(facts: pd.DataFrame) -> np.ndarray:
+    """Which rows are site traffic: no campaign and no value but web analytics outcomes.
+
+    GA4 rows of `(direct)`, `(organic)`, `(referral)`, `(not set)`… arrive with an empty
+    campaign. They are the whole site's traffic, not a campaign's: never in campaign
+    totals, headline KPIs or the funnel (DESIGN section 4). A campaign-less row with bot,
+    ad or cost figures (an export without a campaign column) is not site traffic and
+    stays the "(no campaign)" group. `report` and the cached campaign reports both split
+    with this one rule.
+    """
+    if "campaign_key" not in facts or facts.empty:
+        return np.zeros(len(facts), dtype=bool)
+    mask = np.asarray(facts["campaign_key"].to_numpy(dtype=object) == "", dtype=bool)
+    if not mask.any():
+        return mask
+    others = [c for c in NUMERIC_FIELDS if c in facts and c not in WEB_FIELDS]
+    if others:
+        blank = np.flatnonzero(mask)
+        values = facts[others].iloc[blank].to_numpy(dtype=np.float64)
+        held = (~np.isnan(values) & (values != 0)).any(axis=1)
+        mask[blank[held]] = False
+    return mask
+
+
+def site_traffic_sums(facts: pd.DataFrame, fx: FxRates | None = None) -> pd.Series:
+    """Sums and KPIs of site traffic rows (see `site_traffic_mask`), shaped like a total."""
+    sums = aggregate(facts, None, fx=fx)
+    return sums.join(compute_kpis(sums)).iloc[0].rename(SITE_TRAFFIC)
+
+
+def whole_site(result: KpiReport) -> dict[str, float] | None:
+    """Per web analytics field, campaign total + site traffic: the whole site's figure
+    (None without site traffic; a field neither part holds is left out)."""
+    site = result.site_traffic
+    if site is None:
+        return None
+    out: dict[str, float] = {}
+    for name in WEB_FIELDS:
+        parts = [_number(v, np.nan) for v in (result.total.get(name), site.get(name))]
+        present = [p for p in parts if not np.isnan(p)]
+        if present:
+            out[name] = float(sum(present))
+    return out
 
 
 def select(
@@ -546,19 +614,25 @@ def select(
 ) -> pd.Series:
     """Boolean mask of facts rows inside a date range (inclusive) and campaign/channel lists.
 
-    Lifetime rows (no date, e.g. brand-lift studies) stay in when a date range is set:
-    they belong to every period. A campaign total typed in by the user is the exception:
-    it pins the all-dates total, so its adjustment row leaves any date range (it would
-    otherwise subtract a lifetime correction from one month).
+    A row is inside a date range when the days it covers (`first_day`..`last_day`, see
+    `schema.COVERAGE`; frames without them, such as event logs, cover their `date`) lie
+    inside it: a range row the filter cuts is left out, never pro-rated, and a row that
+    covers no day (no date and no range) counts only when no date range is set.
+    `series.coverage` says what a filter left out. A campaign total typed in by the user
+    pins the all-dates total, so its adjustment row leaves any date range.
     """
     mask = pd.Series(True, index=facts.index)
-    dates = facts.get("date", None)
-    if dates is not None and start is not None:
-        mask &= dates.isna() | (dates >= pd.Timestamp(start))
-    if dates is not None and end is not None:
-        mask &= dates.isna() | (dates <= pd.Timestamp(end))
-    if dates is not None and (start is not None or end is not None) and "source_id" in facts:
-        mask &= facts["source_id"] != ADJUSTMENT_SOURCE
+    if (start is not None or end is not None) and "date" in facts:
+        first = facts["first_day"] if "first_day" in facts else facts["date"]
+        last = facts["last_day"] if "last_day" in facts else facts["date"]
+        inside = first.notna() & last.notna()
+        if start is not None:
+            inside &= first >= pd.Timestamp(start)
+        if end is not None:
+            inside &= last <= pd.Timestamp(end)
+        mask &= inside
+        if "source_id" in facts:
+            mask &= facts["source_id"] != ADJUSTMENT_SOURCE
     if campaigns is not None:
         mask &= facts["campaign_key"].isin(list(campaigns))
     if channels is not None:

@@ -38,7 +38,9 @@ class Field:
 
 
 _FIELDS: tuple[Field, ...] = (
-    Field("date", "Date", Kind.DATE, "Day (no time); empty for lifetime totals"),
+    Field("date", "Date", Kind.DATE, "Day (no time); empty for rows that cover a range"),
+    Field("first_day", "First day", Kind.DATE, "First day the row covers (its date for a day)"),
+    Field("last_day", "Last day", Kind.DATE, "Last day the row covers (its date for a day)"),
     Field("campaign", "Campaign", Kind.DIMENSION, "Campaign name as shown to the user"),
     Field("campaign_key", "Campaign key", Kind.DIMENSION, "Join key derived from the name"),
     Field("channel", "Channel", Kind.DIMENSION, "Messenger, Instagram, DV360, Website…"),
@@ -103,6 +105,11 @@ TEXT_FIELDS: tuple[str, ...] = tuple(
     f.name for f in _FIELDS if f.kind in (Kind.DIMENSION, Kind.TEXT)
 )
 GROUPINGS: tuple[str, ...] = ("campaign", "date", "channel", "variant")
+#: The day range every fact covers (DESIGN section 4, "Coverage"): a day row covers its
+#: date; a row with only a reporting range (GA4 without a date dimension, a lifetime ad
+#: export, a brand-lift study) covers that range; a row with neither covers nothing and
+#: counts only under "All dates".
+COVERAGE: tuple[str, str] = ("first_day", "last_day")
 #: The fields the nine KPIs read, in the order a marketer reads the funnel: bot, website,
 #: money, brand lift. Tables, reports and the campaign model show them in this order.
 INPUT_FIELDS: tuple[str, ...] = (
@@ -157,7 +164,8 @@ def normalize_facts(frame: pd.DataFrame) -> pd.DataFrame:
     """Return `frame` with every canonical column in canonical order and dtype.
 
     Numbers become float64 with NaN for missing (a blank cell is missing, not zero);
-    dates become datetime64 days (NaT for lifetime rows); text stays object with "" for
+    dates become datetime64 days (NaT for rows without a day); a day row's coverage is
+    its date (see `fill_coverage`); text stays object with "" for
     missing dimensions so that grouping keeps those rows. `campaign_key` is derived from
     `campaign` where absent. Extra columns are dropped.
     """
@@ -195,5 +203,40 @@ def normalize_facts(frame: pd.DataFrame) -> pd.DataFrame:
     else:
         key = campaign_keys(out["campaign"])
     out["campaign_key"] = key
+    fill_coverage(out)
     result = pd.DataFrame({name: out[name] for name in FIELD_NAMES}, index=index)
     return result.reset_index(drop=True)
+
+
+def fill_coverage(columns: dict[str, pd.Series]) -> None:
+    """Set the coverage of day rows to their date, in place; a range missing one end
+    covers the one day it names. Rows with neither keep NaT (they cover nothing)."""
+    date = columns["date"]
+    first, last = columns["first_day"], columns["last_day"]
+    dated = date.notna().to_numpy()
+    if dated.any():
+        first = first.where(~dated, date)
+        last = last.where(~dated, date)
+    columns["first_day"] = first.where(first.notna(), last)
+    columns["last_day"] = last.where(last.notna(), first)
+
+
+def with_coverage(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with its coverage columns, derived from `date` where it has none (facts
+    stored before coverage existed: a day row covers its date, an undated row nothing)."""
+    if all(c in frame.columns for c in COVERAGE):
+        return frame
+    columns = {
+        "date": frame["date"],
+        **{
+            c: frame[c]
+            if c in frame.columns
+            else pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+            for c in COVERAGE
+        },
+    }
+    fill_coverage(columns)
+    out = frame.copy(deep=False)
+    for c in COVERAGE:
+        out[c] = columns[c]
+    return out

@@ -443,7 +443,12 @@ class MainWindow(QMainWindow):
             return
         bar = self.filter_bar
         if bar is not None:
-            bar.set_options(view.campaign_names(), view.channel_names(), view.data_range)
+            bar.set_options(
+                view.campaign_names(),
+                view.channel_names(),
+                view.data_range,
+                ranges=view.range_rows(),
+            )
             if session.selection is not None and bar.selection is not session.selection:
                 bar.set_selection(session.selection)  # the workspace's saved filter
         context = session.context

@@ -130,15 +130,17 @@ def test_compare_periods_with_a_chosen_previous_period_and_zero_base():
     assert ctr.reason == "previous value is 0: no relative change"
 
 
-def test_compare_periods_lifetime_rows_belong_to_both():
+def test_compare_periods_count_a_range_row_only_where_it_lies_inside():
+    study = {"campaign": "a", "ad_recall_exposed": 0.15, "ad_recall_control": 0.05}
     data = facts(
         {"date": "2026-03-02", "campaign": "a", "users": 10},
         {"date": "2026-03-01", "campaign": "a", "users": 20},
-        {"campaign": "a", "ad_recall_exposed": 0.15, "ad_recall_control": 0.05},
+        {**study, "first_day": "2026-03-02", "last_day": "2026-03-02"},
+        study,  # no day and no range: only under "All dates"
     )
     lift = compare_periods(data, "2026-03-02", "2026-03-02").kpi("ad_recall_lift")
-    assert (lift.current, lift.previous) == (pytest.approx(2.0), pytest.approx(2.0))
-    assert lift.points == pytest.approx(0.0)
+    assert lift.current == pytest.approx(2.0)
+    assert lift.previous is None  # never pro-rated, never counted in every period
 
 
 def test_compare_periods_counts_unique_users_from_events_per_period():

@@ -348,8 +348,14 @@ def _facts() -> pd.DataFrame:
                     "visitors": 50,
                     "conversions": 2.5,
                 },
-                # Lifetime brand-lift study: in Campaigns and Summary, not on any day.
-                {"campaign": "Alpha", "ad_recall_exposed": 0.15, "ad_recall_control": 0.05},
+                # Brand-lift study over the period: in Campaigns and Summary, not on any day.
+                {
+                    "campaign": "Alpha",
+                    "first_day": "2026-03-03",
+                    "last_day": "2026-03-04",
+                    "ad_recall_exposed": 0.15,
+                    "ad_recall_control": 0.05,
+                },
             ]
         )
     )
@@ -384,12 +390,20 @@ def _same(shown: object, expected: float) -> bool:
     return isinstance(shown, float) and shown == pytest.approx(expected, rel=1e-12)
 
 
+def _cached_same(cached: object, expected: float) -> bool:
+    """A formula's stored result (what a viewer that does not recalculate shows)."""
+    if isinstance(expected, float) and math.isnan(expected):
+        return cached in (None, "")  # openpyxl reads a stored "" as None
+    return isinstance(cached, int | float) and cached == pytest.approx(expected, rel=1e-12)
+
+
 # --------------------------------------------------------------------------- formulas
 
 
 def test_campaign_formulas_equal_our_kpis(workbook_path: Path):
     wb = openpyxl.load_workbook(workbook_path)
     ws = wb["Campaigns"]
+    cached = openpyxl.load_workbook(workbook_path, data_only=True)["Campaigns"]
     ev = Evaluator(wb)
     columns, rows = _columns(ws), _rows(ws)
     facts = _facts()
@@ -402,10 +416,15 @@ def test_campaign_formulas_equal_our_kpis(workbook_path: Path):
             assert ws[cell].data_type == "f"
             shown = ev.cell("Campaigns", cell)
             assert _same(shown, values[kpi.id]), (values["campaign"], kpi.id, shown)
+            # The stored result is the same number, so viewers that never recalculate
+            # (previews, phones) show it rather than a blank.
+            assert _cached_same(cached[cell].value, values[kpi.id]), (kpi.id, cached[cell].value)
     total = rows["Total"]
     for kpi in KPIS:
-        shown = ev.cell("Campaigns", f"{columns[kpi.name]}{total}")
+        cell = f"{columns[kpi.name]}{total}"
+        shown = ev.cell("Campaigns", cell)
         assert _same(shown, expected.total[kpi.id]), kpi.id
+        assert _cached_same(cached[cell].value, expected.total[kpi.id]), kpi.id
 
 
 def test_campaign_formulas_by_hand(workbook_path: Path):
@@ -441,6 +460,7 @@ def test_campaign_formulas_by_hand(workbook_path: Path):
 def test_daily_formulas_equal_our_kpis(workbook_path: Path):
     wb = openpyxl.load_workbook(workbook_path)
     ws, ev = wb["Daily"], Evaluator(wb)
+    cached = openpyxl.load_workbook(workbook_path, data_only=True)["Daily"]
     columns = _columns(ws)
     facts = _facts()
     in_period = facts[select(facts, start=PERIOD[0], end=PERIOD[1]) & facts["date"].notna()]
@@ -455,15 +475,56 @@ def test_daily_formulas_equal_our_kpis(workbook_path: Path):
         assert ws[f"{columns['Users']}{r}"].value == values["users"]
         assert ws[f"{columns['Ad recall (exposed)']}{r}"].value is None  # lifetime row left out
         for kpi in KPIS:
-            shown = ev.cell("Daily", f"{columns[kpi.name]}{r}")
+            cell = f"{columns[kpi.name]}{r}"
+            shown = ev.cell("Daily", cell)
             assert _same(shown, values[kpi.id]), (r, kpi.id, shown)
+            assert _cached_same(cached[cell].value, values[kpi.id]), (r, kpi.id)
+        helper = next(c for t, c in columns.items() if t.endswith(CHART_SUFFIX))
+        assert cached[f"{helper}{r}"].value == ev.cell("Daily", f"{helper}{r}")
     # 3 March: (500 + 10) / (4,000 + 100), a ratio of sums across campaigns.
     assert ev.cell("Daily", f"{columns['Chatbot CTR to website']}2") == pytest.approx(510 / 4_100)
+
+
+def test_daily_sheet_leaves_unknown_inputs_blank(workbook_path: Path):
+    ws = openpyxl.load_workbook(workbook_path)["Daily"]
+    cached = openpyxl.load_workbook(workbook_path, data_only=True)["Daily"]
+    columns = _columns(ws)
+    # 3 March has Beta's matched responses and other cost; 4 March has none: blank, not 0.
+    assert ws[f"{columns['Matched responses']}2"].value == 100
+    assert ws[f"{columns['Other cost']}2"].value == 10
+    for title in ("Matched responses", "Total messages", "Other cost", "Declared data points"):
+        assert ws[f"{columns[title]}3"].value is None, title
+    # Beta's 0 visitors are known: a real 0 stays 0 (the sum with Alpha's 1,000).
+    assert ws[f"{columns['Visitors']}2"].value == 1_000
+    # And the KPI over the unknown input is undefined, stored as such (never 0).
+    assert cached[f"{columns['Matched response rate']}3"].value in (None, "")
+
+
+def test_undefined_chart_points_are_stored_as_na(tmp_path: Path):
+    facts = normalize_facts(
+        pd.DataFrame(
+            [
+                {"date": "2026-03-03", "campaign": "A", "visitors": 100, "conversions": 5},
+                {"date": "2026-03-03", "campaign": "B", "visitors": 0, "conversions": 0},
+            ]
+        )
+    )
+    path = tmp_path / "na.xlsx"
+    write_xlsx(path, facts, title="t", filters_text="", period=None)
+    wb = openpyxl.load_workbook(path)
+    cached = openpyxl.load_workbook(path, data_only=True)["Campaigns"]
+    ws = wb["Campaigns"]
+    columns, rows = _columns(ws), _rows(ws)
+    helper = columns["Conversion rate" + CHART_SUFFIX]
+    assert cached[f"{helper}{rows['A']}"].value == pytest.approx(0.05)
+    assert cached[f"{helper}{rows['B']}"].value == "#N/A"  # a gap on the chart, not 0
+    assert Evaluator(wb).cell("Campaigns", f"{helper}{rows['B']}") == XlError("#N/A")
 
 
 def test_summary_formulas_follow_totals_previous_period_and_targets(workbook_path: Path):
     wb = openpyxl.load_workbook(workbook_path)
     ws, ev = wb["Summary"], Evaluator(wb)
+    cached = openpyxl.load_workbook(workbook_path, data_only=True)["Summary"]
     assert ws["A1"].value == "March review"
     assert ws["B2"].value == "All campaigns"
     assert ws["B3"].value == "2026-03-03 – 2026-03-04"
@@ -481,6 +542,16 @@ def test_summary_formulas_follow_totals_previous_period_and_targets(workbook_pat
             assert ev.cell("Summary", f"E{r}") == pytest.approx(change.points)
         status = target_status(kpi, change.current, TARGETS.get(kpi.id))
         assert ev.cell("Summary", f"G{r}") == (status or ""), kpi.id
+        # Every formula on the sheet stores the result it computes.
+        for column in "BDEG":
+            if ws[f"{column}{r}"].data_type != "f":
+                continue
+            live = ev.cell("Summary", f"{column}{r}")
+            stored = cached[f"{column}{r}"].value
+            if isinstance(live, float):
+                assert stored == pytest.approx(live, rel=1e-12), (kpi.id, column)
+            else:
+                assert stored in (None, "") if live == "" else stored == live, (kpi.id, column)
     ctr_row = SUMMARY_FIRST_KPI_ROW + [k.id for k in KPIS].index("ctr")
     assert ws[f"C{ctr_row}"].value == pytest.approx(0.10)
     assert ev.cell("Summary", f"G{ctr_row}") == "good"  # 12.47 % against 12 %

@@ -200,3 +200,20 @@ def test_every_chart_copies_itself_to_the_clipboard_as_an_image(
         image = QApplication.clipboard().image()
         assert not image.isNull()
         assert image.width() >= chart.width() - 1
+
+
+def test_an_empty_workspace_says_so_instead_of_drawing_placeholders(qtbot) -> None:
+    from kpi_desktop.ui.charts.time_chart import EMPTY_TEXT
+
+    tab = ChartsTab()
+    qtbot.addWidget(tab)
+    view = series.DataView(Workspace.new())
+    selection = series.FilterSelection()
+    tab.show_report(view.report(selection), _context(view, selection))
+    tab.show()
+    qtbot.waitExposed(tab)
+    chart = tab.plot_time_series
+    assert not chart.legend.items  # no "series 0 … series 7"
+    assert not chart.legend.isVisible()
+    assert chart.label_readout.text() == EMPTY_TEXT
+    assert not chart.plot_item.getAxis("bottom").style["showValues"]

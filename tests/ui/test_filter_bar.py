@@ -38,8 +38,10 @@ def test_names_and_default_period(loaded: MainWindow) -> None:
     for name in ("combo_period", "date_from", "date_to", "button_campaigns", "button_channels"):
         assert getattr(bar, name).objectName() == name
     assert bar.list_campaigns.objectName() == "list_campaigns"
-    assert bar.combo_period.currentData() == "last_30"
-    assert bar.date_from.date() == QDate(2026, 10, 28)
+    assert bar.combo_period.currentData() == "all"  # a workspace opens on all its data
+    assert loaded.session.data_view is not None
+    first, _last = loaded.session.data_view.data_range  # type: ignore[misc]
+    assert bar.date_from.date() == QDate(first.year, first.month, first.day)
     assert bar.date_to.date() == QDate(2026, 11, 26)
     assert bar.list_campaigns.count() == 6
     assert bar.button_campaigns.text() == "All campaigns"

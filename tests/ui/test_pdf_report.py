@@ -17,12 +17,13 @@ import pandas as pd
 import pytest
 
 from kpi_desktop import cli
+from kpi_desktop.core import commands
 from kpi_desktop.core import format as fmt
 from kpi_desktop.core.kpi import KPIS
 from kpi_desktop.core.progress import Cancelled
 from kpi_desktop.core.schema import normalize_facts
 from kpi_desktop.core.workspace import Workspace
-from kpi_desktop.ui.pdf import export_workspace_pdf
+from kpi_desktop.ui.pdf import export_workspace_pdf, gather_content
 from kpi_desktop.ui.pdf.charts import nice_ticks
 from kpi_desktop.ui.pdf.table import paginate
 
@@ -278,3 +279,62 @@ def test_nice_ticks_cover_the_range_with_round_steps():
     assert ticks == [0.0, 2.0, 4.0, 6.0, 8.0, 10.0]
     flat = nice_ticks(3.0, 3.0)
     assert flat[0] < 3.0 < flat[-1]
+
+
+# --------------------------------------------------------------------------- what it shows
+
+
+def _short_workspace() -> Workspace:
+    """Data on 3-5 March 2026 only, two campaigns."""
+    rows = [
+        {"date": day, "campaign": name, "users": 100, "clicks": 10, "spend": 20.0}
+        for name in ("Alpha", "Beta")
+        for day in ("2026-03-03", "2026-03-04", "2026-03-05")
+    ]
+    return Workspace.from_facts(normalize_facts(pd.DataFrame(rows)), currency="USD")
+
+
+def test_the_period_names_the_days_the_data_covers():
+    ws = _short_workspace()
+    # A month-long filter over three days of data must not claim a month of data.
+    month = dict(gather_content(ws, start="2026-03-01", end="2026-03-31").info)["Period"]
+    assert month == (
+        "3 Mar 2026 – 5 Mar 2026 (3 days) "
+        "(data shown; the filter asks for 1 Mar 2026 – 31 Mar 2026 (31 days))"
+    )
+    exact = dict(gather_content(ws, start="2026-03-03", end="2026-03-05").info)["Period"]
+    assert exact == "3 Mar 2026 – 5 Mar 2026 (3 days)"
+    assert dict(gather_content(ws).info)["Period"] == "All dates: 3 Mar 2026 – 5 Mar 2026 (3 days)"
+    empty = dict(gather_content(ws, start="2026-04-01", end="2026-04-02").info)["Period"]
+    assert empty == "1 Apr 2026 – 2 Apr 2026 (2 days): no dated data in this range"
+
+
+def test_manual_edits_in_force_are_listed(qapp, tmp_path: Path):
+    ws = _short_workspace()
+    content = gather_content(ws)
+    assert content.edits == ()
+    assert dict(content.info)["Manual edits"] == "none: every figure is as imported"
+    facts = ws.facts()
+    [row] = facts.index[(facts["campaign"] == "Beta") & (facts["date"] == "2026-03-04")]
+    commands.EditCell(ws, int(facts.loc[row, "row_id"]), "users", 150).do(ws)
+    commands.EditCampaignTotal(ws, "alpha", "spend", 75).do(ws)
+    content = gather_content(ws)
+    assert set(content.edits) == {
+        ("Beta", "4 Mar 2026", "Users", "100", "150"),
+        ("Alpha", "all dates (campaign total)", "Spend", "$60.00", "$75.00"),
+    }
+    assert dict(content.info)["Manual edits"] == (
+        "2 in force, listed under “Manual edits in force”"
+    )
+    path = tmp_path / "edited.pdf"
+    export_workspace_pdf(ws, path)
+    pdf = Pdf(path.read_bytes())
+    assert len(pdf.pages) == 4  # summary, charts, table, the edits
+    assert _close(pdf.media_box(3), A4)
+    last = pdf.text(3)
+    assert "Manual edits in force" in last
+    for edit in content.edits:
+        for cell in edit:
+            assert cell in last, cell
+    assert "Page 4 of 4" in last
+    assert "2 in force" in pdf.text(0)

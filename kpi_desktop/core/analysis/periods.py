@@ -182,8 +182,8 @@ def compare_periods(
 ) -> Comparison:
     """Compare every KPI and input field of one period with another.
 
-    Rows without a date (lifetime totals) count in both periods, as `kpi.select` has
-    them belong to every period.
+    A row counts in a period when the days it covers lie inside it (`kpi.select`): a
+    range row cut by a period is left out of it, a row without any day of neither.
 
     Args:
         facts: canonical facts, filtered by campaign/channel but not by date.

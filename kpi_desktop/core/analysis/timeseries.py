@@ -9,7 +9,14 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from kpi_desktop.core.kpi import FX_MISSING, KPI_BY_ID, FxRates, aggregate, kpi_column
+from kpi_desktop.core.kpi import (
+    FX_MISSING,
+    KPI_BY_ID,
+    FxRates,
+    aggregate,
+    kpi_column,
+    site_traffic_mask,
+)
 from kpi_desktop.core.schema import ADDITIVE_FIELDS, NUMERIC_FIELDS
 
 Freq = Literal["D", "W", "M"]
@@ -88,7 +95,8 @@ def time_series(
     if freq not in _RANGE_FREQ:
         raise ValueError(f"unknown frequency {freq!r}; expected D, W or M")
     attrs: dict[str, object] = {"measure": field_or_kpi, "freq": freq, "by": by}
-    dated = _in_periods(facts, freq)
+    # Site traffic is not a campaign: in no series, as in no report's rows or total.
+    dated = _in_periods(facts[~site_traffic_mask(facts)], freq)
     if dated.empty:
         empty = pd.DataFrame(index=pd.DatetimeIndex([], name="period"), dtype=float)
         if by is None:

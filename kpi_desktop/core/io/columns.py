@@ -333,8 +333,10 @@ def _frame(parsed: _Parsed, preset: Preset | None, rows: np.ndarray) -> dict[str
     elif parsed.starts is not None:
         s = parse.to_day(parsed.starts[rows])
         e = parse.to_day(parsed.ends[rows]) if parsed.ends is not None else s
-        # One day reported (starts == ends) is that day; a longer range is a lifetime row.
+        # One day reported (starts == ends) is that day; a longer range is a range row
+        # that covers [starts, ends] (DESIGN section 4, "Coverage").
         frame["date"] = np.where(s == e, s, np.datetime64("NaT"))
+        frame["first_day"], frame["last_day"] = s, e
     texts = parsed.texts
     campaign = texts.get("campaign")
     if campaign is not None:

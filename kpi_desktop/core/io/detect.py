@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
@@ -46,6 +46,8 @@ class HeaderGuess:
     index: int  # index into the head rows
     columns: dict[int, str]  # absolute column index -> header text (non-empty cells)
     known: int  # how many header cells a preset or synonym knows
+    #: column -> the merged group label put before its header (`Cost` of `Cost Spend`)
+    groups: dict[int, str] = field(default_factory=dict)
 
 
 def find_header(rows: Sequence[Sequence[object]]) -> HeaderGuess | None:
@@ -101,7 +103,8 @@ def join_group_labels(
 ) -> HeaderGuess:
     """Two header rows read as one: a group label merged across some of the columns in
     the row just above the header (`Messenger` over `Users` and `Clicks`) is put before
-    each label under it (`Messenger Users`, `Messenger Clicks`).
+    each label under it (`Messenger Users`, `Messenger Clicks`). The group of each such
+    column is kept, so that a joined label no preset knows is mapped by the label under it.
 
     A label merged over the whole width of the table is a title, not a group, and cells
     merged down both rows (`Date` over two rows) already read the same in each.
@@ -114,6 +117,7 @@ def join_group_labels(
         return guess
     left, right = min(guess.columns), max(guess.columns)
     columns = dict(guess.columns)
+    groups: dict[int, str] = {}
     for merge in merges:
         if merge.first_row != header_row - 1 or merge.last_row != header_row - 1:
             continue
@@ -129,9 +133,10 @@ def join_group_labels(
             below = columns.get(column)
             if below and below.casefold() != group.casefold():
                 columns[column] = f"{group} {below}"
-    if columns == guess.columns:
+                groups[column] = group
+    if not groups:
         return guess
-    return HeaderGuess(guess.index, columns, guess.known)
+    return HeaderGuess(guess.index, columns, guess.known, groups)
 
 
 _RANGE = re.compile(

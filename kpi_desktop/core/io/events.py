@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 
 from kpi_desktop.core.io.errors import Problem
 from kpi_desktop.core.io.parse import parse_bool, parse_date
-from kpi_desktop.core.schema import FIELD_NAMES, FIELDS, Kind, campaign_keys
+from kpi_desktop.core.schema import FIELD_NAMES, FIELDS, Kind, campaign_keys, fill_coverage
 
 # Event types, normalised to lower case with `_` for spaces and dashes.
 MESSAGE_TYPES = frozenset(
@@ -459,6 +459,7 @@ def facts_frame(frame: pd.DataFrame | Mapping[str, object]) -> pd.DataFrame:
         else:
             data = np.asarray(value, dtype=object)
         out[name] = pd.Series(data, index=index, dtype=data.dtype, copy=False)
+    fill_coverage(out)
     return pd.DataFrame(out, columns=list(FIELD_NAMES), copy=False)
 
 

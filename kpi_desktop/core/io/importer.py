@@ -234,6 +234,7 @@ def _facts_outcome(
         progress=progress,
     )
     period = _period(plan, built.facts, built.starts, built.ends)
+    _cover_undated(built.facts, period)
     supplies = presets.supplies_of(columns.targets)
     return _Outcome(
         built.facts, None, collect.problems, supplies, period, built.currency, built.dropped
@@ -255,6 +256,18 @@ def _period(
     if len(dates):
         return dates.min().date(), dates.max().date()
     return None, None
+
+
+def _cover_undated(facts: pd.DataFrame, period: tuple[dt.date | None, dt.date | None]) -> None:
+    """Rows with neither a day nor a range of their own cover the file's reporting period
+    (a GA4 report without a date dimension names it in its preamble), in place."""
+    start, end = period
+    if start is None or end is None or not len(facts):
+        return
+    bare = (facts["first_day"].isna() & facts["date"].isna()).to_numpy()
+    if bare.any():
+        facts.loc[bare, "first_day"] = pd.Timestamp(start)
+        facts.loc[bare, "last_day"] = pd.Timestamp(end)
 
 
 def _as_date(value: np.datetime64) -> dt.date | None:

@@ -77,7 +77,7 @@ def plan_sheet(
     found = layout_signature(guess.columns)
     if signature is not None and signature != found:
         mapping = None
-    layout = presets.resolve(guess.columns, preset, mapping)
+    layout = presets.resolve(guess.columns, preset, mapping, guess.groups)
     return Plan(sheet, head, guess, layout, found)
 
 

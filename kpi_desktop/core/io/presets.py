@@ -16,8 +16,12 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
 
+from kpi_desktop.core.io.preset_types import Kind as Kind
+from kpi_desktop.core.io.preset_types import Preset as Preset
+from kpi_desktop.core.io.preset_types import Role as Role
+from kpi_desktop.core.io.preset_types import cols as _cols
+from kpi_desktop.core.io.presets_ads import AD_PLATFORM_PRESETS
 from kpi_desktop.core.io.synonyms import UNMATCHED_HEADERS, header_map
 from kpi_desktop.core.schema import FIELD_NAMES, FIELDS, NUMERIC_FIELDS
 
@@ -33,9 +37,6 @@ MATCHED = "@matched"
 #: Bot messages not understood (fallback / default reply): matched = received − these.
 UNMATCHED = "@unmatched"
 ROLES = (DATE_START, DATE_END, CAMPAIGN_ID, CURRENCY, TIME, USER, EVENT, MATCHED, UNMATCHED)
-
-Role = Literal["ad", "web", "bot", "other"]
-Kind = Literal["facts", "events"]
 
 BOT_FIELDS = frozenset(
     {
@@ -83,49 +84,9 @@ def normalize_header(cell: object) -> tuple[str, str]:
     return re.sub(r"\s+", " ", text).lower(), currency
 
 
-@dataclass(frozen=True)
-class Preset:
-    """One platform's export layout."""
-
-    id: str
-    label: str
-    role: Role
-    columns: Mapping[str, str | None]  # normalised header -> target; None = known, ignored
-    signature: tuple[frozenset[str], ...]  # every group must have one header present
-    kind: Kind = "facts"
-    channel: str = ""  # channel of every row when the file has no channel column
-    decimal: Literal["us", "eu"] | None = None
-    required: str = ""  # target that a data row must have (DV360: its currency)
-    blank_is_zero: frozenset[str] = frozenset()  # empty cells that mean 0 on data rows
-    pseudo_campaigns: frozenset[str] = frozenset()
-
-    def matches(self, headers: Sequence[str]) -> int:
-        """How many headers this preset knows, or 0 when its signature is not met."""
-        present = set(headers)
-        if not all(group & present for group in self.signature):
-            return 0
-        return sum(1 for h in present if h in self.columns)
-
-
 def _named(columns: dict[str, str | None]) -> dict[str, str]:
     """The entries of a header map that name a target (ignored headers left out)."""
     return {h: t for h, t in columns.items() if t}
-
-
-def _cols(**groups: Sequence[str] | str | None) -> dict[str, str | None]:
-    """Build a header map from `target=[headers…]` (use `_` for None and `at_` for roles)."""
-    out: dict[str, str | None] = {}
-    for target, headers in groups.items():
-        name: str | None
-        if target.startswith("ignore"):
-            name = None
-        elif target.startswith("at_"):
-            name = "@" + target[3:]
-        else:
-            name = target
-        for header in [headers] if isinstance(headers, str) else headers or ():
-            out[header] = name
-    return out
 
 
 _AD_REFERENCE = frozenset(
@@ -547,12 +508,22 @@ BOT_EVENTS = Preset(
     ),
 )
 
-PRESETS: tuple[Preset, ...] = (META, GOOGLE_ADS, GOOGLE_ADS_DE, GA4, DV360, BOT_EVENTS, BOT_STATS)
+PRESETS: tuple[Preset, ...] = (
+    META,
+    GOOGLE_ADS,
+    GOOGLE_ADS_DE,
+    GA4,
+    DV360,
+    *AD_PLATFORM_PRESETS,
+    BOT_EVENTS,
+    BOT_STATS,
+)
 PRESET_IDS = (
     "meta_ads",
     "google_ads",
     "ga4",
     "dv360",
+    *(p.id for p in AD_PLATFORM_PRESETS),
     "bot_stats",
     "bot_events",
     "canonical",
@@ -627,17 +598,19 @@ def resolve(
     headers: Mapping[int, str],
     preset_id: str | None = None,
     user_mapping: Mapping[str, str | None] | None = None,
+    groups: Mapping[int, str] | None = None,
 ) -> Layout:
     """Map header cells (column index -> original text) to targets.
 
     The preset is recognised from the headers unless `preset_id` names one; a user mapping
     (header text -> target) overrides per header. A target is used once: a second column
-    for the same field is left unmapped (the first one wins).
+    for the same field is left unmapped (the first one wins, a preset's weak header last).
+    `groups` holds the merged group label put before a header (`Cost` in `Cost Spend`).
     """
     normal: dict[int, str] = {}
     currencies: dict[int, str] = {}
     for index, text in headers.items():
-        norm, currency = normalize_header(text)
+        norm, currency = _header_name(str(text), (groups or {}).get(index, ""))
         normal[index] = norm
         if currency:
             currencies[index] = currency
@@ -658,7 +631,8 @@ def resolve(
     mapping: dict[str, str | None] = {}
     targets: dict[int, str] = {}
     used: set[str] = set()
-    for index in sorted(headers):
+    weak = preset.weak if preset is not None else frozenset()
+    for index in sorted(headers, key=lambda i: (normal[i] in weak, i)):
         original = str(headers[index])
         norm = normal[index]
         if not norm:
@@ -679,7 +653,23 @@ def resolve(
             used.add(target)
             targets[index] = target
         mapping[original] = target
+    if weak:
+        mapping = {
+            h: mapping[h] for h in (str(headers[i]) for i in sorted(headers)) if h in mapping
+        }
     return Layout(chosen, preset, mapping, targets, currencies)
+
+
+def _header_name(text: str, group: str) -> tuple[str, str]:
+    """A header's normalised name and currency. Under a merged group label (`Cost Spend`)
+    it is read without the group, unless the joined words are themselves a known header."""
+    norm, currency = normalize_header(text)
+    if group and text.startswith(group):
+        under, under_currency = normalize_header(text[len(group) :])
+        known = guess_target(norm) is not None or any(norm in p.columns for p in PRESETS)
+        if under and not known:
+            return under, currency or under_currency
+    return norm, currency
 
 
 _DIMENSIONS = frozenset({"date", "campaign", "channel", "variant", "currency", CURRENCY})
@@ -738,7 +728,7 @@ def supplies_of(targets: Mapping[int, str] | Sequence[str], kind: Kind = "facts"
 
 def valid_targets() -> tuple[str, ...]:
     """Every target a user may pick in the mapping dialog."""
-    derived = {"campaign_key", "source_id"}
+    derived = {"campaign_key", "source_id", "first_day", "last_day"}  # coverage: from dates
     return tuple(f for f in FIELD_NAMES if f not in derived) + ROLES
 
 

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
 
 from kpi_desktop.core import format as fmt
 from kpi_desktop.core.analysis import Comparison, compare_periods, events_in_period
-from kpi_desktop.core.kpi import KPIS, Display, FxRates, Kpi, KpiReport, aggregate, report, select
+from kpi_desktop.core.kpi import (
+    KPIS,
+    Display,
+    FxRates,
+    Kpi,
+    KpiReport,
+    aggregate,
+    report,
+    select,
+    site_traffic_mask,
+)
 from kpi_desktop.core.schema import FIELDS, INPUT_FIELDS, Kind
 
 
@@ -44,7 +55,8 @@ def workbook_data(
     else:
         subset, period_events, comparison = facts, events, None
     by_campaign = report(subset, "campaign", events=period_events, fx=fx)
-    dated = subset[subset["date"].notna()]
+    # Site traffic is no campaign's: the daily sheet adds up to the Campaigns total.
+    dated = subset[subset["date"].notna() & ~site_traffic_mask(subset)]
     daily = aggregate(dated, "date", events=period_events, fx=fx) if len(dated) else None
     missing_fx = (
         f"no exchange rate for {', '.join(by_campaign.missing_fx)}"
@@ -64,13 +76,22 @@ def _kpi_column_title(kpi: Kpi, currency: str) -> str:
     return f"{kpi.name} ({unit})" if unit else kpi.name
 
 
-def campaign_table(result: KpiReport, currency: str = "") -> pd.DataFrame:
+def campaign_label(key: object, row: pd.Series, names: Mapping[str, str] | None) -> str:
+    """A campaign's name as the app shows it: its display name, else the imported name."""
+    shown = (names or {}).get(str(key))
+    return shown or str(row.get("campaign") or key)
+
+
+def campaign_table(
+    result: KpiReport, currency: str = "", names: Mapping[str, str] | None = None
+) -> pd.DataFrame:
     """A by-campaign report as a plain table: name, inputs, KPIs, then a Total row.
 
     Numbers are plain (rates and lifts in percent, as displayed; money in the reporting
-    currency); undefined values are missing, never 0.
+    currency); undefined values are missing, never 0. `names` maps campaign keys to the
+    names the workspace shows (so every export names a campaign alike).
     """
-    rows = [(str(row.get("campaign") or key), row) for key, row in result.rows.iterrows()]
+    rows = [(campaign_label(key, row, names), row) for key, row in result.rows.iterrows()]
     rows.append(("Total", result.total))
     fields = [name for name in INPUT_FIELDS if name in result.rows or name in result.total]
     records = []

@@ -1,22 +1,23 @@
-"""The live Excel formulas of the report: guarded KPIs, target status and traffic lights."""
+"""The live Excel formulas of the report: guarded KPIs, target status and traffic lights.
+
+Each formula has a twin `*_result` that computes what the formula gives from the values
+written in the cells it reads, by the same rules (a blank is "", "" makes it undefined);
+the workbook stores that result as the formula's cached value.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import PatternFill
-from openpyxl.worksheet.worksheet import Worksheet
-
-from kpi_desktop.core.analysis import WARN_TOLERANCE
+from kpi_desktop.core.analysis import WARN_TOLERANCE, target_status
 from kpi_desktop.core.kpi import Kpi
+from kpi_desktop.core.report.cells import Cached, Sheet
 
 # Excel's own "good / neutral / bad" fills, which users already read as traffic lights.
-_FILLS = {
-    "good": PatternFill("solid", start_color="C6EFCE", end_color="C6EFCE"),
-    "warn": PatternFill("solid", start_color="FFEB9C", end_color="FFEB9C"),
-    "bad": PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE"),
-}
+_FILLS = {"good": "#C6EFCE", "warn": "#FFEB9C", "bad": "#FFC7CE"}
+
+#: A cell value a formula reads: a number, or None for a blank cell.
+Input = float | None
 
 
 def kpi_formula(kpi: Kpi, row: int, columns: Mapping[str, str]) -> str:
@@ -37,16 +38,50 @@ def kpi_formula(kpi: Kpi, row: int, columns: Mapping[str, str]) -> str:
     return f'=IF({guard},"",{expression})'
 
 
+def kpi_result(kpi: Kpi, inputs: Mapping[str, Input]) -> Cached:
+    """What `kpi_formula` gives over the cells holding `inputs` (field -> value or None)."""
+    numerator, denominator = inputs.get(kpi.numerator), inputs.get(kpi.denominator)
+    if numerator is None or denominator is None or denominator == 0:
+        return ""
+    top = numerator + sum(v for a in kpi.addends if (v := inputs.get(a)) is not None)
+    return top / denominator - (1 if kpi.minus_one else 0)
+
+
+def chart_result(value: Cached) -> Cached:
+    """What the chart helper `IF(x="",NA(),x)` gives."""
+    return "#N/A" if value == "" else value
+
+
+def _number(value: Cached | None) -> float | None:
+    return value if isinstance(value, float | int) and not isinstance(value, bool) else None
+
+
 def change_formula(row: int) -> str:
     """Relative change of column B against column C on `row`; "" when undefined."""
     r = row
     return f'=IF(OR(B{r}="",C{r}="",C{r}=0),"",(B{r}-C{r})/ABS(C{r}))'
 
 
+def change_result(current: Cached | None, previous: Cached | None) -> Cached:
+    """What `change_formula` gives for B = `current`, C = `previous`."""
+    now, before = _number(current), _number(previous)
+    if now is None or before is None or before == 0:
+        return ""
+    return (now - before) / abs(before)
+
+
 def points_formula(row: int) -> str:
     """Change in percentage points of column B against column C on `row`."""
     r = row
     return f'=IF(OR(B{r}="",C{r}=""),"",(B{r}-C{r})*100)'
+
+
+def points_result(current: Cached | None, previous: Cached | None) -> Cached:
+    """What `points_formula` gives for B = `current`, C = `previous`."""
+    now, before = _number(current), _number(previous)
+    if now is None or before is None:
+        return ""
+    return (now - before) * 100
 
 
 def status_formula(kpi: Kpi, row: int) -> str:
@@ -60,7 +95,12 @@ def status_formula(kpi: Kpi, row: int) -> str:
     return f'=IF(OR({value}="",{target}=""),"",IF({good},"good",IF({warn},"warn","bad")))'
 
 
-def target_rules(ws: Worksheet, cells: str, kpi: Kpi, cell: str, target: str) -> None:
+def status_result(kpi: Kpi, value: Cached | None, target: float | None) -> Cached:
+    """What `status_formula` gives (its thresholds are those of `target_status`)."""
+    return target_status(kpi, _number(value), target) or ""
+
+
+def target_rules(sheet: Sheet, cells: str, kpi: Kpi, cell: str, target: str) -> None:
     """Traffic-light fills of `cells` (top-left `cell`) against `target` (literal or ref).
 
     The thresholds are those of `analysis.target_status`; ISNUMBER leaves undefined ("")
@@ -76,8 +116,8 @@ def target_rules(ws: Worksheet, cells: str, kpi: Kpi, cell: str, target: str) ->
         warn = f"{cell}>{target},{cell}<={target}+{margin}"
         bad = f"{cell}>{target}+{margin}"
     for status, condition in (("good", good), ("warn", warn), ("bad", bad)):
-        rule = FormulaRule(
-            formula=[f"AND(ISNUMBER({cell}),ISNUMBER({target}),{condition})"],
-            fill=_FILLS[status],
+        fill = sheet.book.format(bg_color=_FILLS[status])
+        criteria = f"=AND(ISNUMBER({cell}),ISNUMBER({target}),{condition})"
+        sheet.ws.conditional_format(
+            cells, {"type": "formula", "criteria": criteria, "format": fill}
         )
-        ws.conditional_formatting.add(cells, rule)

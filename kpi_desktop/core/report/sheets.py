@@ -5,12 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import pandas as pd
-from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi_desktop.core.kpi import KpiReport, compute_kpis
-from kpi_desktop.core.report.cells import write_header
+from kpi_desktop.core.report.cells import Sheet, column_letter
+from kpi_desktop.core.report.data import campaign_label
 from kpi_desktop.core.report.formats import DATE_FORMAT
 from kpi_desktop.core.report.tables import (
     Table,
@@ -26,42 +24,51 @@ from kpi_desktop.core.report.tables import (
 SHEET_SUMMARY, SHEET_CAMPAIGNS, SHEET_DAILY = "Summary", "Campaigns", "Daily"
 
 
+def _series(sheet: Sheet, table: Table, last: int) -> dict[str, object]:
+    """The chart series of the hidden helper column, rows 2..`last`, labelled by column A."""
+    col = table.helper_index - 1
+    return {
+        "name": [sheet.name, 0, col],
+        "categories": [sheet.name, 1, 0, last - 1, 0],
+        "values": [sheet.name, 1, col, last - 1, col],
+    }
+
+
 def write_campaigns_sheet(
-    ws: Worksheet,
+    sheet: Sheet,
     by_campaign: KpiReport,
     *,
     currency: str,
     missing_fx: str,
     targets: Mapping[str, float],
+    campaign_names: Mapping[str, str] | None = None,
 ) -> tuple[Table, int]:
-    """One row per campaign, the Total row and a bar chart; returns the layout and total row."""
+    """One row per campaign, the Total row and a bar chart; returns the layout and total row.
+
+    `campaign_names` maps campaign keys to the names the workspace shows.
+    """
     table = Table("Campaign")
     rows = by_campaign.rows
-    names = [str(n) or str(k) for k, n in zip(rows.index, rows["campaign"], strict=True)]
-    last = write_table(ws, table, names, rows, currency=currency, missing_fx=missing_fx)
+    names = [campaign_label(key, row, campaign_names) for key, row in rows.iterrows()]
+    last = write_table(sheet, table, names, rows, currency=currency, missing_fx=missing_fx)
     total_row = last + 1
     total_frame = by_campaign.total.to_frame().T
-    write_total_row(ws, table, total_frame, total_row, currency, missing_fx)
+    write_total_row(sheet, table, total_frame, total_row, currency, missing_fx)
     if len(rows):
         kpi = chart_kpi(rows)
-        add_helper(ws, table, kpi, last, currency)
-        chart = BarChart()
-        chart.type = "bar"  # horizontal bars leave room for long campaign names
-        chart.title = f"{kpi.name} by campaign"
-        chart.add_data(
-            Reference(ws, min_col=table.helper_index, min_row=1, max_row=last),
-            titles_from_data=True,
-        )
-        chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=last))
-        style_chart(chart, kpi, currency)
-        ws.add_chart(chart, f"A{total_row + 3}")
-    add_target_rules(ws, table, targets, total_row)
-    finish_table(ws, table, last)
+        add_helper(sheet, table, kpi, last, currency)
+        chart = sheet.book.chart("bar")  # horizontal bars leave room for long campaign names
+        chart.set_title({"name": f"{kpi.name} by campaign"})
+        chart.add_series(_series(sheet, table, last))
+        style_chart(chart, kpi, currency, value_axis="x")
+        sheet.ws.insert_chart(f"A{total_row + 3}", chart)
+    add_target_rules(sheet, table, targets, total_row)
+    finish_table(sheet, table, last)
     return table, total_row
 
 
 def write_daily_sheet(
-    ws: Worksheet,
+    sheet: Sheet,
     daily: pd.DataFrame | None,
     *,
     currency: str,
@@ -71,12 +78,12 @@ def write_daily_sheet(
     """One row per day and a line chart; only the header when no fact has a date."""
     table = Table("Date")
     if daily is None:
-        write_header(ws, 1, table.titles)
-        finish_table(ws, table, 1)
+        sheet.header(1, table.titles)
+        finish_table(sheet, table, 1)
         return
     days = [pd.Timestamp(d).date() for d in daily.index]
     last_day = write_table(
-        ws,
+        sheet,
         table,
         days,
         daily,
@@ -85,16 +92,12 @@ def write_daily_sheet(
         label_format=DATE_FORMAT,
     )
     kpi = chart_kpi(daily.join(compute_kpis(daily)))
-    add_helper(ws, table, kpi, last_day, currency)
-    line = LineChart()
-    line.title = f"{kpi.name} per day"
-    line.add_data(
-        Reference(ws, min_col=table.helper_index, min_row=1, max_row=last_day),
-        titles_from_data=True,
-    )
-    line.set_categories(Reference(ws, min_col=1, min_row=2, max_row=last_day))
-    line.x_axis.number_format = DATE_FORMAT
+    add_helper(sheet, table, kpi, last_day, currency)
+    line = sheet.book.chart("line")
+    line.set_title({"name": f"{kpi.name} per day"})
+    line.add_series(_series(sheet, table, last_day))
+    line.set_x_axis({"num_format": DATE_FORMAT, "date_axis": True})
     style_chart(line, kpi, currency)
-    ws.add_chart(line, f"{get_column_letter(table.helper_index + 2)}2")
-    add_target_rules(ws, table, targets, last_day)
-    finish_table(ws, table, last_day)
+    sheet.ws.insert_chart(f"{column_letter(table.helper_index + 2)}2", line)
+    add_target_rules(sheet, table, targets, last_day)
+    finish_table(sheet, table, last_day)

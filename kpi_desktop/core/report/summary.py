@@ -5,13 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import pandas as pd
-from openpyxl.styles import Font
-from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi_desktop.core import format as fmt
 from kpi_desktop.core.analysis import Comparison
 from kpi_desktop.core.kpi import KPIS, Display, Kpi
-from kpi_desktop.core.report.cells import BOLD, fit_widths, write_header, write_text
+from kpi_desktop.core.report.cells import Cached, Sheet
 from kpi_desktop.core.report.data import WorkbookData
 from kpi_desktop.core.report.formats import (
     CHANGE_FORMAT,
@@ -21,8 +19,11 @@ from kpi_desktop.core.report.formats import (
 )
 from kpi_desktop.core.report.formulas import (
     change_formula,
+    change_result,
     points_formula,
+    points_result,
     status_formula,
+    status_result,
     target_rules,
 )
 from kpi_desktop.core.report.sheets import SHEET_CAMPAIGNS
@@ -52,7 +53,7 @@ def period_text(period: tuple[object, object] | None) -> str:
 
 
 def write_summary(
-    ws: Worksheet,
+    sheet: Sheet,
     data: WorkbookData,
     *,
     title: str,
@@ -66,7 +67,7 @@ def write_summary(
     """Write the Summary sheet; its KPIs follow the Campaigns sheet's total row live.
 
     Args:
-        ws: the Summary sheet.
+        sheet: the Summary sheet.
         data: the report's figures.
         title: report title (the sheet's heading).
         filters_text: the filter in words.
@@ -76,24 +77,23 @@ def write_summary(
         targets: KPI id -> target in internal units.
         currency: reporting currency code for number formats.
     """
-    heading = ws.cell(row=1, column=1)
-    write_text(heading, title)
-    heading.font = Font(bold=True, size=14)
-    _write_info(ws, data, filters_text, period, currency)
-    write_header(ws, SUMMARY_FIRST_KPI_ROW - 1, SUMMARY_TITLES)
+    sheet.text(1, 1, title, bold=True, font_size=14)
+    _write_info(sheet, data, filters_text, period, currency)
+    sheet.header(SUMMARY_FIRST_KPI_ROW - 1, SUMMARY_TITLES)
+    totals = campaigns.results[total_row]
     for offset, kpi in enumerate(KPIS):
         r = SUMMARY_FIRST_KPI_ROW + offset
         source = f"={SHEET_CAMPAIGNS}!{campaigns.kpi_columns[kpi.id]}{total_row}"
-        _write_kpi_row(ws, r, kpi, source, data, targets.get(kpi.id), currency)
+        target = fmt.optional_number(targets.get(kpi.id))
+        _write_kpi_row(sheet, r, kpi, (source, totals[kpi.id]), data, target, currency)
     first_field_row = SUMMARY_FIRST_KPI_ROW + len(KPIS) + 2
-    _write_inputs(ws, first_field_row, data.by_campaign.total, data.comparison, currency)
-    ws.freeze_panes = f"A{SUMMARY_FIRST_KPI_ROW}"
-    fit_widths(ws)
-    ws.column_dimensions["A"].width = max(ws.column_dimensions["A"].width or 0, 30)
+    _write_inputs(sheet, first_field_row, data.by_campaign.total, data.comparison, currency)
+    sheet.ws.freeze_panes(SUMMARY_FIRST_KPI_ROW - 1, 0)
+    sheet.fit_widths(at_least={1: 30})
 
 
 def _write_info(
-    ws: Worksheet,
+    sheet: Sheet,
     data: WorkbookData,
     filters_text: str,
     period: tuple[object, object] | None,
@@ -117,69 +117,61 @@ def _write_info(
         ("Exchange rates", data.missing_fx or "complete"),
     )
     for offset, (key, value) in enumerate(info, start=2):
-        write_text(ws.cell(row=offset, column=1), key)
-        ws.cell(row=offset, column=1).font = BOLD
-        write_text(ws.cell(row=offset, column=2), value)
+        sheet.text(offset, 1, key, bold=True)
+        sheet.text(offset, 2, value)
 
 
 def _write_kpi_row(
-    ws: Worksheet,
+    sheet: Sheet,
     r: int,
     kpi: Kpi,
-    source: str,
+    source: tuple[str, Cached],
     data: WorkbookData,
-    target_value: object,
+    target: float | None,
     currency: str,
 ) -> None:
-    """One KPI: live value, previous value, change, target, status and why undefined."""
+    """One KPI: live value, previous value, change, target, status and why undefined.
+
+    `source` is the formula reading the Campaigns total row and that row's result.
+    """
     comparison = data.comparison
     number_format = kpi_format(kpi, currency)
-    write_text(ws.cell(row=r, column=1), kpi.name)
-    value = ws.cell(row=r, column=2)
+    sheet.text(r, 1, kpi.name)
     # The Campaigns total row holds the live formula; Summary follows it.
-    value.value = source
-    value.number_format = number_format
-    previous = ws.cell(row=r, column=3)
-    if comparison is not None:
-        previous.value = comparison.kpi(kpi.id).previous
-    previous.number_format = number_format
-    change = ws.cell(row=r, column=4)
-    change.value = change_formula(r)
-    change.number_format = CHANGE_FORMAT
+    formula, current = source
+    sheet.formula(r, 2, formula, current, number_format)
+    previous = comparison.kpi(kpi.id).previous if comparison is not None else None
+    sheet.number(r, 3, previous, number_format)
+    sheet.formula(r, 4, change_formula(r), change_result(current, previous), CHANGE_FORMAT)
     if kpi.display in (Display.PERCENT, Display.LIFT):
-        points = ws.cell(row=r, column=5)
-        points.value = points_formula(r)
-        points.number_format = POINTS_FORMAT
-    target = ws.cell(row=r, column=6)
-    target.value = fmt.optional_number(target_value)
-    target.number_format = number_format
-    ws.cell(row=r, column=7).value = status_formula(kpi, r)
+        points = points_result(current, previous)
+        sheet.formula(r, 5, points_formula(r), points, POINTS_FORMAT)
+    sheet.number(r, 6, target, number_format)
+    sheet.formula(r, 7, status_formula(kpi, r), status_result(kpi, current, target))
     note = data.by_campaign.reason("total", kpi.id)
     if note is None and comparison is not None and comparison.kpi(kpi.id).previous is None:
         note = comparison.kpi(kpi.id).reason
     if note:
-        write_text(ws.cell(row=r, column=8), note)
-    target_rules(ws, f"B{r}", kpi, f"B{r}", f"F{r}")
+        sheet.text(r, 8, note)
+    target_rules(sheet, f"B{r}", kpi, f"B{r}", f"F{r}")
 
 
 def _write_inputs(
-    ws: Worksheet,
+    sheet: Sheet,
     first_row: int,
     totals: pd.Series,
     comparison: Comparison | None,
     currency: str,
 ) -> None:
     """The additive inputs of this and the previous period, with their change."""
-    write_header(ws, first_row - 1, ("Input", "This period", "Previous period", "Change"))
+    sheet.header(first_row - 1, ("Input", "This period", "Previous period", "Change"))
     for offset, name in enumerate(ADDITIVE_FIELDS):
         r = first_row + offset
         number_format = field_format(name, pd.Series([totals.get(name)], dtype=float), currency)
-        write_text(ws.cell(row=r, column=1), FIELDS[name].label)
-        ws.cell(row=r, column=2).value = fmt.optional_number(totals.get(name))
-        ws.cell(row=r, column=2).number_format = number_format
-        if comparison is not None:
-            ws.cell(row=r, column=3).value = comparison.field(name).previous
-        ws.cell(row=r, column=3).number_format = number_format
-        change = ws.cell(row=r, column=4)
-        change.value = change_formula(r)
-        change.number_format = CHANGE_FORMAT
+        sheet.text(r, 1, FIELDS[name].label)
+        current = fmt.optional_number(totals.get(name))
+        sheet.number(r, 2, current, number_format)
+        previous = comparison.field(name).previous if comparison is not None else None
+        sheet.number(r, 3, previous, number_format)
+        change = change_result(current, previous)
+        sheet.formula(r, 4, change_formula(r), change, CHANGE_FORMAT)

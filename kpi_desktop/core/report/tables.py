@@ -7,19 +7,22 @@ over those inputs; a hidden helper column repeats the charted KPI for the native
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
 
 import pandas as pd
-from openpyxl.cell.cell import Cell
-from openpyxl.chart import BarChart, LineChart
-from openpyxl.comments import Comment
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi_desktop.core import format as fmt
 from kpi_desktop.core.kpi import KPIS, Kpi, fx_gap
-from kpi_desktop.core.report.cells import BOLD, fit_widths, write_header, write_text
+from kpi_desktop.core.report.cells import Cached, Sheet, column_letter
 from kpi_desktop.core.report.formats import field_format, kpi_format
-from kpi_desktop.core.report.formulas import kpi_formula, target_rules
+from kpi_desktop.core.report.formulas import (
+    Input,
+    chart_result,
+    kpi_formula,
+    kpi_result,
+    target_rules,
+)
 from kpi_desktop.core.schema import FIELDS, INPUT_FIELDS, MONEY_FIELDS
 
 #: The KPI charted over time and across campaigns: the first in this order with most data.
@@ -40,11 +43,15 @@ class Table:
 
     def __init__(self, label: str) -> None:
         self.titles = [label] + [FIELDS[f].label for f in INPUT_FIELDS] + [k.name for k in KPIS]
-        self.columns = {name: get_column_letter(i) for i, name in enumerate(INPUT_FIELDS, start=2)}
+        self.columns = {name: column_letter(i) for i, name in enumerate(INPUT_FIELDS, start=2)}
+        self.indexes = {name: i for i, name in enumerate(INPUT_FIELDS, start=2)}
         first_kpi = len(INPUT_FIELDS) + 2
-        self.kpi_columns = {k.id: get_column_letter(first_kpi + i) for i, k in enumerate(KPIS)}
+        self.kpi_indexes = {k.id: first_kpi + i for i, k in enumerate(KPIS)}
+        self.kpi_columns = {k: column_letter(i) for k, i in self.kpi_indexes.items()}
         self.helper_index = first_kpi + len(KPIS)
-        self.helper = get_column_letter(self.helper_index)
+        self.helper = column_letter(self.helper_index)
+        #: The cached KPI results written on each sheet row (row -> KPI id -> result).
+        self.results: dict[int, dict[str, Cached]] = {}
 
 
 def chart_kpi(kpis: pd.DataFrame) -> Kpi:
@@ -56,7 +63,7 @@ def chart_kpi(kpis: pd.DataFrame) -> Kpi:
 
 
 def write_table(
-    ws: Worksheet,
+    sheet: Sheet,
     table: Table,
     labels: Sequence[object],
     sums: pd.DataFrame,
@@ -66,54 +73,59 @@ def write_table(
     label_format: str | None = None,
 ) -> int:
     """Write the header and one row per group; returns the last row written."""
-    write_header(ws, 1, table.titles)
+    sheet.header(1, table.titles)
     formats = {name: field_format(name, sums[name], currency) for name in INPUT_FIELDS}
     kpi_formats = {k.id: kpi_format(k, currency) for k in KPIS}
     for offset, (label, (_, row)) in enumerate(zip(labels, sums.iterrows(), strict=True)):
         r = offset + 2
-        cell = ws.cell(row=r, column=1)
         if isinstance(label, str):
-            write_text(cell, label)
+            sheet.text(r, 1, label)
+        elif isinstance(label, date):
+            sheet.day(r, 1, label, label_format or "yyyy-mm-dd")
         else:
-            cell.value = label
-            if label_format:
-                cell.number_format = label_format
-        _write_row(ws, table, r, row, formats, kpi_formats, missing_fx)
+            raise TypeError(f"unexpected row label {label!r}")
+        _write_row(sheet, table, r, row, formats, kpi_formats, missing_fx)
     return len(labels) + 1
 
 
 def _write_row(
-    ws: Worksheet,
+    sheet: Sheet,
     table: Table,
     r: int,
     values: pd.Series,
     formats: dict[str, str],
     kpi_formats: dict[str, str],
     missing_fx: str,
-) -> list[Cell]:
-    """Input values and KPI formulas of sheet row `r`; returns the cells written."""
-    cells = []
+    *,
+    bold: bool = False,
+) -> None:
+    """Input values and KPI formulas (with their results) of sheet row `r`.
+
+    An unknown input is a blank cell, never 0; a KPI's cached result is computed from
+    exactly the values written, so it is what Excel shows after recalculating.
+    """
+    inputs: dict[str, Input] = {}
     for name in INPUT_FIELDS:
-        cell = ws[f"{table.columns[name]}{r}"]
         value = fmt.optional_number(values.get(name))
+        col = table.indexes[name]
         if name in MONEY_FIELDS and fx_gap(values, (name,)):
             # Part of this money has no exchange rate: a partial sum in the reporting
             # currency would be wrong, so the cell stays empty and says why.
             value = None
-            cell.comment = Comment(missing_fx, "KPI Desk")
-        cell.value = value
-        cell.number_format = formats[name]
-        cells.append(cell)
+            sheet.comment(r, col, missing_fx)
+        inputs[name] = value
+        sheet.number(r, col, value, formats[name], bold=bold)
+    results: dict[str, Cached] = {}
     for kpi in KPIS:
-        cell = ws[f"{table.kpi_columns[kpi.id]}{r}"]
-        cell.value = kpi_formula(kpi, r, table.columns)
-        cell.number_format = kpi_formats[kpi.id]
-        cells.append(cell)
-    return cells
+        results[kpi.id] = kpi_result(kpi, inputs)
+        formula = kpi_formula(kpi, r, table.columns)
+        col = table.kpi_indexes[kpi.id]
+        sheet.formula(r, col, formula, results[kpi.id], kpi_formats[kpi.id], bold=bold)
+    table.results[r] = results
 
 
 def write_total_row(
-    ws: Worksheet,
+    sheet: Sheet,
     table: Table,
     total: pd.DataFrame,
     row: int,
@@ -127,33 +139,30 @@ def write_total_row(
     this row are formulas.
     """
     values = total.iloc[0]
-    label = ws.cell(row=row, column=1)
-    write_text(label, "Total")
-    label.font = BOLD
+    sheet.text(row, 1, "Total", bold=True)
     formats = {name: field_format(name, total[name], currency) for name in INPUT_FIELDS}
     kpi_formats = {k.id: kpi_format(k, currency) for k in KPIS}
-    for cell in _write_row(ws, table, row, values, formats, kpi_formats, missing_fx):
-        cell.font = BOLD
+    _write_row(sheet, table, row, values, formats, kpi_formats, missing_fx, bold=True)
 
 
-def add_helper(ws: Worksheet, table: Table, kpi: Kpi, last_row: int, currency: str) -> None:
+def add_helper(sheet: Sheet, table: Table, kpi: Kpi, last_row: int, currency: str) -> None:
     """A hidden copy of the charted KPI with NA() for undefined.
 
     Excel plots "" as 0 but #N/A as no point, and an undefined KPI must never look like
     0 on a chart. The column is hidden, so the chart must also plot hidden cells.
     """
-    header = ws.cell(row=1, column=table.helper_index)
-    write_text(header, kpi.name + CHART_SUFFIX)
+    sheet.text(1, table.helper_index, kpi.name + CHART_SUFFIX)
     source = table.kpi_columns[kpi.id]
+    number_format = kpi_format(kpi, currency)
     for r in range(2, last_row + 1):
-        cell = ws[f"{table.helper}{r}"]
-        cell.value = f'=IF({source}{r}="",NA(),{source}{r})'
-        cell.number_format = kpi_format(kpi, currency)
-    ws.column_dimensions[table.helper].hidden = True
+        formula = f'=IF({source}{r}="",NA(),{source}{r})'
+        result = chart_result(table.results[r][kpi.id])
+        sheet.formula(r, table.helper_index, formula, result, number_format)
+    sheet.hide_column(table.helper_index)
 
 
 def add_target_rules(
-    ws: Worksheet, table: Table, targets: Mapping[str, float], last_row: int
+    sheet: Sheet, table: Table, targets: Mapping[str, float], last_row: int
 ) -> None:
     """Traffic lights on each KPI column that has a target, rows 2..`last_row`."""
     if last_row < 2:
@@ -163,25 +172,26 @@ def add_target_rules(
         if target is None:
             continue
         letter = table.kpi_columns[kpi.id]
-        target_rules(ws, f"{letter}2:{letter}{last_row}", kpi, f"{letter}2", repr(target))
+        target_rules(sheet, f"{letter}2:{letter}{last_row}", kpi, f"{letter}2", repr(target))
 
 
-def finish_table(ws: Worksheet, table: Table, last_data_row: int) -> None:
+def finish_table(sheet: Sheet, table: Table, last_data_row: int) -> None:
     """Freeze the header and label column, filter on the header, fit the widths."""
-    ws.freeze_panes = "B2"
-    last_column = get_column_letter(len(table.titles))
-    ws.auto_filter.ref = f"A1:{last_column}{max(last_data_row, 1)}"
-    fit_widths(ws)
+    sheet.ws.freeze_panes(1, 1)
+    sheet.ws.autofilter(0, 0, max(last_data_row, 1) - 1, len(table.titles) - 1)
+    sheet.fit_widths()
 
 
-def style_chart(chart: LineChart | BarChart, kpi: Kpi, currency: str) -> None:
-    """Axis title and format of `kpi`, gaps for undefined values, no legend."""
-    chart.y_axis.title = kpi.name
-    chart.y_axis.number_format = kpi_format(kpi, currency)
-    # openpyxl 3.1 writes axes as deleted unless told otherwise.
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    chart.display_blanks = "gap"
-    chart.visible_cells_only = False  # the helper column is hidden
-    chart.legend = None
-    chart.width, chart.height = 24, 12
+def style_chart(chart: Any, kpi: Kpi, currency: str, *, value_axis: str = "y") -> None:
+    """Axis title and format of `kpi`, gaps for undefined values, no legend.
+
+    `value_axis` is "x" for horizontal bars, whose values run along XlsxWriter's x axis.
+    """
+    axis = {"name": kpi.name, "num_format": kpi_format(kpi, currency)}
+    if value_axis == "x":
+        chart.set_x_axis(axis)
+    else:
+        chart.set_y_axis(axis)
+    chart.show_blanks_as("gap")  # the helper column is hidden: `Book.chart` plots it
+    chart.set_legend({"none": True})
+    chart.set_size({"width": 907, "height": 454})  # 24 x 12 cm

@@ -2,7 +2,9 @@
 
 KPI cells in the workbook are Excel formulas over the input columns, so that a user who
 corrects a figure in Excel sees the KPI follow; each is guarded so that an undefined KPI
-is an empty string, never 0 or #DIV/0!. The file is written atomically.
+is an empty string, never 0 or #DIV/0!. Each formula also stores its result (XlsxWriter
+writes formula and value), so a viewer that does not recalculate shows the same figures
+as the CSV and the PDF. The file is written atomically.
 """
 
 from __future__ import annotations
@@ -10,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import pandas as pd
-from openpyxl import Workbook
 
-from kpi_desktop.core.atomic import PathLike, atomic_write_with
+from kpi_desktop.core.atomic import PathLike, atomic_write
 from kpi_desktop.core.kpi import FxRates
 from kpi_desktop.core.progress import Progress, check
+from kpi_desktop.core.report.cells import Book
 from kpi_desktop.core.report.data import workbook_data
 from kpi_desktop.core.report.sheets import (
     SHEET_CAMPAIGNS,
@@ -43,6 +45,7 @@ def write_xlsx(
     fx: FxRates | None = None,
     targets: Mapping[str, float] | None = None,
     currency: str = "",
+    campaign_names: Mapping[str, str] | None = None,
     progress: Progress | None = None,
 ) -> None:
     """Write the Excel report: Summary, Campaigns and Daily sheets with native charts.
@@ -62,6 +65,8 @@ def write_xlsx(
         fx: reporting currency and exchange rates.
         targets: KPI id -> target in internal units (fractions for rates).
         currency: reporting currency code for number formats; defaults to fx.reporting.
+        campaign_names: campaign key -> the name the workspace shows (display names);
+            by default the name a row was imported with.
         progress: reports fractions; its cancellation stops the export.
 
     Raises:
@@ -73,12 +78,10 @@ def write_xlsx(
     step(progress, 0.0, "Summarising")
     data = workbook_data(facts, period, events, fx)
 
-    workbook = Workbook()
-    summary = workbook.active
-    assert summary is not None
-    summary.title = SHEET_SUMMARY
-    campaigns_ws = workbook.create_sheet(SHEET_CAMPAIGNS)
-    daily_ws = workbook.create_sheet(SHEET_DAILY)
+    book = Book()
+    summary = book.sheet(SHEET_SUMMARY)
+    campaigns_ws = book.sheet(SHEET_CAMPAIGNS)
+    daily_ws = book.sheet(SHEET_DAILY)
 
     step(progress, 0.2, "Writing campaigns")
     table, total_row = write_campaigns_sheet(
@@ -87,6 +90,7 @@ def write_xlsx(
         currency=code,
         missing_fx=data.missing_fx,
         targets=targets,
+        campaign_names=campaign_names,
     )
     step(progress, 0.5, "Writing days")
     write_daily_sheet(
@@ -105,5 +109,5 @@ def write_xlsx(
         currency=code,
     )
     step(progress, 0.9, "Saving")
-    atomic_write_with(path, workbook.save)
+    atomic_write(path, book.close())
     step(progress, 1.0, "Done")

@@ -34,6 +34,12 @@ def workspace_selection(
     return facts, events
 
 
+def campaign_names(ws: Workspace) -> dict[str, str]:
+    """Campaign key -> the name the workspace shows (as the app, the PDF and the CLI do)."""
+    names = ws.campaigns()["display_name"]
+    return {str(key): str(name) for key, name in names.items() if name}
+
+
 def workspace_period(
     facts: pd.DataFrame, start: object = None, end: object = None
 ) -> tuple[pd.Timestamp, pd.Timestamp] | None:
@@ -105,6 +111,7 @@ def export_workspace_xlsx(
         fx=ws.fx(),
         targets=ws.targets().get(None, {}),
         currency=ws.reporting_currency,
+        campaign_names=campaign_names(ws),
         progress=progress,
     )
 
@@ -123,5 +130,6 @@ def export_workspace_csv(
     step(progress, 0.0, "Summarising")
     result = ws.report("campaign", start=start, end=end, campaigns=campaigns, channels=channels)
     step(progress, 0.6, "Writing")
-    write_csv(path, campaign_table(result, ws.reporting_currency), index=False)
+    table = campaign_table(result, ws.reporting_currency, campaign_names(ws))
+    write_csv(path, table, index=False)
     step(progress, 1.0, "Done")

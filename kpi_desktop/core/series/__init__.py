@@ -20,6 +20,7 @@ from kpi_desktop.core.series.charts import (
     funnel_data,
     time_chart_data,
 )
+from kpi_desktop.core.series.coverage import Coverage, LeftOut, coverage, range_text
 from kpi_desktop.core.series.dashboard import (
     WEEKLY_SPARK_DAYS,
     DashboardData,
@@ -64,12 +65,14 @@ __all__ = [
     "PERIOD_LABELS",
     "WEEKLY_SPARK_DAYS",
     "BarChartData",
+    "Coverage",
     "DashboardData",
     "DataView",
     "FilterSelection",
     "Freq",
     "FunnelData",
     "KpiCardData",
+    "LeftOut",
     "LineData",
     "RankingData",
     "Split",
@@ -79,6 +82,7 @@ __all__ = [
     "change_is_good",
     "change_text",
     "chart_measures",
+    "coverage",
     "dashboard_data",
     "day_text",
     "detail_text",
@@ -88,6 +92,7 @@ __all__ = [
     "measure_label",
     "parse_annotations",
     "period_text",
+    "range_text",
     "ranking_data",
     "resolve_period",
     "status_text",

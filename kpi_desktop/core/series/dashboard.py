@@ -13,6 +13,7 @@ from kpi_desktop.core import analysis
 from kpi_desktop.core import format as fmt
 from kpi_desktop.core.kpi import KPI_BY_ID, KPIS, Kpi, KpiReport
 from kpi_desktop.core.series.charts import FunnelData, epoch_seconds, funnel_data
+from kpi_desktop.core.series.coverage import Coverage
 from kpi_desktop.core.series.display import (
     change_is_good,
     change_text,
@@ -43,6 +44,11 @@ class KpiCardData:
     status_text: str
     spark_x: np.ndarray  # period starts, seconds since the epoch
     spark_y: np.ndarray  # display units, NaN for gaps
+    #: Sentences naming each source (and its range) whose rows this KPI lost to the date
+    #: filter, or that count without a date (DESIGN section 4, "Coverage").
+    left_out: tuple[str, ...] = ()
+    #: When the numerator's and the denominator's inputs cover different days, why.
+    mismatch: str = ""
 
 
 @dataclass(frozen=True)
@@ -88,6 +94,7 @@ def dashboard_data(
     currency: str = "",
     period: tuple[dt.date, dt.date] | None = None,
     previous: tuple[dt.date, dt.date] | None = None,
+    coverage: Coverage | None = None,
 ) -> DashboardData:
     """Cards, funnel and ranking from a by-campaign report (and, when given, a comparison
     with the previous period and each KPI's `time_series` for the sparklines)."""
@@ -100,6 +107,7 @@ def dashboard_data(
             fmt.optional_number(targets.get(k.id)),
             (sparks or {}).get(k.id),
             currency,
+            coverage or Coverage(),
         )
         for k in KPIS
     )
@@ -119,6 +127,7 @@ def _card(
     target: float | None,
     spark: pd.DataFrame | None,
     currency: str,
+    coverage: Coverage,
 ) -> KpiCardData:
     """One KPI's card from the report's total, its change, target and sparkline."""
     total = report.total
@@ -146,4 +155,6 @@ def _card(
         status_text=status_text(k, status, target, currency),
         spark_x=spark_x,
         spark_y=spark_y,
+        left_out=coverage.for_kpi(k),
+        mismatch=coverage.mismatch.get(k.id, ""),
     )

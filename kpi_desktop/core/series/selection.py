@@ -22,7 +22,8 @@ PERIOD_LABELS: dict[str, str] = {
     "last_quarter": "Last quarter",
     CUSTOM: "Custom range",
 }
-DEFAULT_PRESET = "last_30"
+#: A new workspace opens on all its data: a preset could cut a source's reporting range.
+DEFAULT_PRESET = ALL
 #: Workspace setting keys (values are JSON).
 FILTER_SETTING = "filter"
 ANNOTATIONS_SETTING = "annotations"

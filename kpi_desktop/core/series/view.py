@@ -13,6 +13,13 @@ from kpi_desktop.core import analysis, kpi
 from kpi_desktop.core.cube import DailyCube
 from kpi_desktop.core.kpi import KPIS, FxRates, KpiReport
 from kpi_desktop.core.series.charts import Freq, Split, TimeChartData, time_chart_data
+from kpi_desktop.core.series.coverage import (
+    Coverage,
+    LeftOut,
+    coverage,
+    ranges_of,
+    source_names,
+)
 from kpi_desktop.core.series.dashboard import WEEKLY_SPARK_DAYS, DashboardData, dashboard_data
 from kpi_desktop.core.series.selection import (
     ANNOTATIONS_SETTING,
@@ -77,10 +84,11 @@ class DataView:
     def _get(self) -> _State:
         if self._state is None:
             facts = self.workspace.facts()
-            dates = facts["date"].dropna() if "date" in facts else pd.Series(dtype="datetime64[ns]")
             state = _State(DailyCube(facts), events=self.workspace.events())
-            if len(dates):
-                state.first_day, state.last_day = dates.min().date(), dates.max().date()
+            # The days the data covers: range rows (GA4 without a date dimension) count.
+            first, last = facts["first_day"].dropna(), facts["last_day"].dropna()
+            if len(first) and len(last):
+                state.first_day, state.last_day = first.min().date(), last.max().date()
             state.names = self._campaign_names()
             if "channel" in facts:
                 state.channels = tuple(
@@ -114,6 +122,23 @@ class DataView:
         """Campaign key -> display name, in name order."""
         names = self._get().names
         return dict(sorted(names.items(), key=lambda kv: kv[1].lower()))
+
+    def source_labels(self) -> dict[str, str]:
+        """Source id -> the name the user knows it by (its label or file name)."""
+        return source_names(self.workspace.sources())
+
+    def coverage(self, selection: FilterSelection) -> Coverage:
+        """What the selection's date filter leaves out, and KPIs whose inputs cover
+        different days (see `series.coverage`)."""
+        subset, _ = self._subset(selection, dated=False)
+        return coverage(subset, self.period(selection), self.source_labels())
+
+    def range_rows(self) -> tuple[LeftOut, ...]:
+        """Each source's distinct reporting ranges of rows that have no single day (what a
+        date filter may cut; `LeftOut.cut_by` says whether one does)."""
+        cube, _ = self._cube()
+        ranged = cube[(cube["date"].isna() & cube["first_day"].notna()).to_numpy()]
+        return ranges_of(ranged, self.source_labels())
 
     def channel_names(self) -> tuple[str, ...]:
         return self._get().channels
@@ -202,6 +227,7 @@ class DataView:
         }
         return dashboard_data(
             report,
+            coverage=coverage(subset, period, self.source_labels()),
             comparison=comparison,
             sparks=sparks,
             targets=targets,

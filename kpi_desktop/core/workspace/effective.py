@@ -19,7 +19,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kpi_desktop.core.schema import ADJUSTMENT_SOURCE, FIELD_NAMES, NUMERIC_FIELDS, normalize_facts
+from kpi_desktop.core.schema import (
+    ADJUSTMENT_SOURCE,
+    FIELD_NAMES,
+    NUMERIC_FIELDS,
+    normalize_facts,
+    with_coverage,
+)
 from kpi_desktop.core.workspace.sources import text_column
 
 #: Ad platforms' own figures: kept for reference, not outcomes.
@@ -293,7 +299,7 @@ def overridden_part(
     facts: pd.DataFrame, code: int, updates: Sequence[tuple[int, str, float | None]]
 ) -> pd.DataFrame:
     """A source's canonical facts with its overrides written in, tagged `_src`/`_pos`."""
-    part = facts.loc[:, list(FIELD_NAMES)]
+    part = with_coverage(facts).loc[:, list(FIELD_NAMES)]
     by_field: dict[str, list[tuple[int, float | None]]] = {}
     for pos, name, value in updates:
         by_field.setdefault(name, []).append((pos, value))

@@ -35,6 +35,13 @@ def _seconds(day: dt.date) -> float:
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp()
 
 
+#: What the read-out line says when the chart has nothing to draw.
+EMPTY_TEXT = (
+    "No values to draw for this period and measure: widen the period, or import exports "
+    "with File › Import Data (Ctrl+I)"
+)
+
+
 class TimeSeriesChart(ChartBase):
     """Lines over dates. Plot items are made once; `set_data` only calls `setData`.
 
@@ -67,6 +74,8 @@ class TimeSeriesChart(ChartBase):
             curve.setVisible(False)
             self.plot_item.addItem(curve)
             self.curves.append(curve)
+        self.legend.clear()  # entries come with data (set_data), never "series 0…7"
+        self.legend.setVisible(False)
         self.target_line = pg.InfiniteLine(
             angle=0,
             movable=False,
@@ -127,6 +136,14 @@ class TimeSeriesChart(ChartBase):
         self._place_notes()
         self.reset_zoom()
         self.hover_line.setVisible(False)
+        empty = not len(data.x) or not any(np.isfinite(line.y).any() for line in lines)
+        # An empty date axis would label epoch seconds ("00.100"): no labels until data.
+        self.plot_item.getAxis("bottom").setStyle(showValues=not empty)
+        self.show_readout(
+            EMPTY_TEXT
+            if empty
+            else "Hover over the chart for exact values · right-click to add a note"
+        )
 
     def reset_zoom(self) -> None:
         """Fit the data (and target). Set explicitly rather than by auto-range: clip-to-view
@@ -163,7 +180,7 @@ class TimeSeriesChart(ChartBase):
                 pen=pg.mkPen(palette.NOTE, width=1.2, style=Qt.PenStyle.DotLine),
                 label="",
                 labelOpts={
-                    "position": 0.92,
+                    "position": 0.72,  # below the legend (top left), which would hide it
                     "color": palette.NOTE,
                     "fill": pg.mkBrush(255, 255, 255, 210),
                     "rotateAxis": None,

@@ -9,6 +9,10 @@ window's undo stack; a refused entry emits `edit_refused` with the reason and ch
 nothing (the tab shows the message: a model never opens a dialog). Cells that hold an
 override answer `EditedRole` True and show the imported total in their tooltip.
 
+When the report has site traffic (web analytics rows with no campaign), a grey,
+read-only "Site traffic (not a campaign)" row follows the Total: shown apart, it is part of
+no total or KPI (`KpiReport.site_traffic`).
+
 Cells are read from column arrays cached once per report and formatted on demand by
 `core.format`, so a million-row report paints as fast as six rows. Sorting and filtering
 are numpy permutations inside the model (no Python comparisons, no proxy); undefined
@@ -34,7 +38,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from kpi_desktop.core import format as fmt
-from kpi_desktop.core.kpi import KPI_BY_ID, KPIS, KpiReport
+from kpi_desktop.core.kpi import KPI_BY_ID, KPIS, SITE_TRAFFIC, SITE_TRAFFIC_NAME, KpiReport
 from kpi_desktop.core.schema import ADDITIVE_FIELDS, FIELDS, INPUT_FIELDS, Kind
 from kpi_desktop.ui import style
 
@@ -75,12 +79,22 @@ FIELD_HEADERS: dict[str, str] = {
 }
 
 TOTAL_LABEL = "Total"
+SITE_TRAFFIC_LABEL = SITE_TRAFFIC_NAME
+SITE_TRAFFIC_TOOLTIP = (
+    "Visits with no campaign in your web analytics — direct, organic search, referrals, "
+    "(not set)… — in the period.\nShown for scale only: this line is part of no total, "
+    "KPI or chart of your campaigns."
+)
 #: Background of a cell that holds an override: a pale yellow, always paired with italic
 #: text and a corner mark (the delegate draws it), so colour is never the only sign.
 EDITED_BACKGROUND = "#fff3c4"
 EDITED_MARK = "#b07800"
 
 Index = QModelIndex | QPersistentModelIndex
+
+#: `_source` of the pinned rows (campaign rows are report row positions, >= 0).
+TOTAL_SOURCE = -1
+SITE_SOURCE = -2
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
@@ -189,7 +203,8 @@ def kpi_clip(kpi_id: str, value: float | None, decimal: str = ".") -> str:
 
 
 class CampaignTableModel(QAbstractTableModel):
-    """KPIs per campaign. Row 0 is the Total of the whole selection (not of the filter).
+    """KPIs per campaign. Row 0 is the Total of the whole selection (not of the filter);
+    row 1 is the site traffic line when the report has one (`pinned_rows` counts both).
 
     Roles: Display (formatted text), Edit (plain number), ToolTip (why a KPI is
     undefined, notes, formula, the imported value of an edited cell), TextAlignment
@@ -237,20 +252,43 @@ class CampaignTableModel(QAbstractTableModel):
 
     def override_at(self, index: Index) -> EditRecord | None:
         """The campaign-total override shown in a cell, or None."""
-        if not index.isValid() or index.row() == 0 or not 0 <= index.column() < len(COLUMNS):
+        if not index.isValid() or not 0 <= index.column() < len(COLUMNS):
             return None
-        key = self._labels[int(self._order[index.row() - 1])]
+        source = self._source(index.row())
+        if source < 0:
+            return None
+        key = self._labels[source]
         return self._overrides.get((str(key), COLUMNS[index.column()].key))
 
     def campaign_key_at(self, row: int) -> str | None:
-        """The campaign key of a view row (None for the Total row)."""
-        if not 1 <= row <= len(self._order):
+        """The campaign key of a view row (None for the Total and site traffic rows)."""
+        if not 0 <= row < self.rowCount():
             return None
-        return str(self._labels[int(self._order[row - 1])])
+        source = self._source(row)
+        return None if source < 0 else str(self._labels[source])
+
+    @property
+    def pinned_rows(self) -> int:
+        """Rows above the campaigns: the Total, then the site traffic line if any."""
+        return 2 if self._has_site else 1
+
+    def site_traffic_row(self) -> int | None:
+        """The view row of the site traffic line, or None when there is none."""
+        return 1 if self._has_site and self._report is not None else None
+
+    def _source(self, row: int) -> int:
+        """The report row a view row shows: TOTAL_SOURCE, SITE_SOURCE or a row position."""
+        if row == 0:
+            return TOTAL_SOURCE
+        if self._has_site and row == 1:
+            return SITE_SOURCE
+        return int(self._order[row - self.pinned_rows])
 
     def _cell_editable(self, row: int, column: Column) -> bool:
-        if row == 0 or not self.editable:
+        if row < self.pinned_rows or not self.editable:
             return False
+        if self._labels[self._source(row)] == "":
+            return False  # "(no campaign)": rows of no campaign have no total to pin
         return column.kind == "name" or column.key in ADDITIVE_FIELDS
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
@@ -284,7 +322,7 @@ class CampaignTableModel(QAbstractTableModel):
             name = str(value or "").strip()
             if not name:
                 return "A campaign needs a name."
-            if name == str(self._names[int(self._order[index.row() - 1])]):
+            if name == str(self._names[self._source(index.row())]):
                 return None
             return commands.RenameCampaign(ws, key, name)
         try:
@@ -294,7 +332,7 @@ class CampaignTableModel(QAbstractTableModel):
         pinned = self._overrides.get((key, column.key))
         if number is None:
             return commands.RevertCampaignTotal(ws, key, column.key) if pinned else None
-        current = self._number(index.column(), int(self._order[index.row() - 1]))
+        current = self._number(index.column(), self._source(index.row()))
         if current is not None and math.isclose(current, number, rel_tol=1e-12, abs_tol=1e-9):
             return None
         return commands.EditCampaignTotal(ws, key, column.key, number)
@@ -339,6 +377,8 @@ class CampaignTableModel(QAbstractTableModel):
         self._folded: np.ndarray | None = None  # lower-cased names, built on first use
         self._values: list[np.ndarray | None] = [None] * len(COLUMNS)
         self._total = np.full(len(COLUMNS), np.nan)
+        self._site = np.full(len(COLUMNS), np.nan)  # the site traffic line's values
+        self._has_site = False
         self._order = np.empty(0, dtype=np.int64)  # visible report rows, in view order
         self._sort_column = -1
         self._sort_order = Qt.SortOrder.AscendingOrder
@@ -346,6 +386,9 @@ class CampaignTableModel(QAbstractTableModel):
         self._bold = QFont()
         self._bold.setBold(True)
         self._total_brush = QBrush(QColor(style.TOTAL_ROW))
+        self._site_brush = QBrush(QColor(style.UNDEFINED))
+        self._site_font = QFont()
+        self._site_font.setItalic(True)
         self._undefined_brush = QBrush(QColor(style.UNDEFINED))
 
     # -- loading -----------------------------------------------------------------------
@@ -360,6 +403,7 @@ class CampaignTableModel(QAbstractTableModel):
             report is not None
             and self._report is not None
             and len(report.rows) == len(self._labels)
+            and (report.site_traffic is not None) == self._has_site
             and bool(np.array_equal(report.rows.index.to_numpy(dtype=object), self._labels))
         )
         if same_rows:
@@ -389,6 +433,8 @@ class CampaignTableModel(QAbstractTableModel):
             self._names = self._labels
             self._values = [None] * len(COLUMNS)
             self._total = np.full(len(COLUMNS), np.nan)
+            self._site = np.full(len(COLUMNS), np.nan)
+            self._has_site = False
             self._order = np.empty(0, dtype=np.int64)
             return
         rows = report.rows
@@ -398,16 +444,15 @@ class CampaignTableModel(QAbstractTableModel):
         else:
             self._names = np.array([str(label) for label in self._labels], dtype=object)
         values: list[np.ndarray | None] = [None]
-        total = np.full(len(COLUMNS), np.nan)
-        for i, column in enumerate(COLUMNS[1:], start=1):
+        for column in COLUMNS[1:]:
             if column.key in rows:
                 values.append(rows[column.key].to_numpy(dtype=np.float64, na_value=np.nan))
             else:
                 values.append(np.full(len(rows), np.nan))
-            raw = report.total.get(column.key, np.nan)
-            total[i] = np.nan if raw is None else float(raw)
         self._values = values
-        self._total = total
+        self._total = _pinned_values(report.total)
+        self._has_site = report.site_traffic is not None
+        self._site = _pinned_values(report.site_traffic)
 
     # -- filtering and sorting -----------------------------------------------------------
     @property
@@ -474,15 +519,16 @@ class CampaignTableModel(QAbstractTableModel):
             np.sort(self._order) if self._sort_column < 0 else self._order.copy()
         )
         if persistent:
+            pinned = self.pinned_rows
             position = np.full(len(self._labels), -1, dtype=np.int64)
-            position[self._order] = np.arange(len(self._order)) + 1
+            position[self._order] = np.arange(len(self._order)) + pinned
             new = []
             for index in persistent:
                 row = index.row()
-                if row == 0:
-                    new.append(self.index(0, index.column()))
+                if row < pinned:
+                    new.append(self.index(row, index.column()))
                 else:
-                    source = old_order[row - 1]
+                    source = old_order[row - pinned]
                     new.append(self.index(int(position[source]), index.column()))
             self.changePersistentIndexList(persistent, new)
         self.layoutChanged.emit()
@@ -491,7 +537,7 @@ class CampaignTableModel(QAbstractTableModel):
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
         if parent.isValid() or self._report is None:
             return 0
-        return len(self._order) + 1
+        return len(self._order) + self.pinned_rows
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
@@ -524,11 +570,13 @@ class CampaignTableModel(QAbstractTableModel):
         if not index.isValid():
             return None
         row, col = index.row(), index.column()
-        if self._report is None or not (0 <= row <= len(self._order) and 0 <= col < len(COLUMNS)):
+        if self._report is None or not (0 <= row < self.rowCount() and 0 <= col < len(COLUMNS)):
             return None
         column = COLUMNS[col]
-        is_total = row == 0
-        source = -1 if is_total else int(self._order[row - 1])
+        source = self._source(row)
+        is_total = source == TOTAL_SOURCE
+        if source == SITE_SOURCE and role in _SITE_ROLES:
+            return self._site_data(column, col, role)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(column, col, source)
         if role == Qt.ItemDataRole.EditRole:
@@ -542,7 +590,7 @@ class CampaignTableModel(QAbstractTableModel):
         if role == self.EditedRole:
             # An int, not a bool: PySide 6.12 drops a reference to Py_True/Py_False when a
             # bool QVariant goes back to Python, which crashes the interpreter at exit.
-            return int(not is_total and self._is_edited(column, source))
+            return int(source >= 0 and self._is_edited(column, source))
         if role == self.ClipboardRole:
             if column.kind == "name":
                 return self._display(column, col, source)
@@ -557,14 +605,14 @@ class CampaignTableModel(QAbstractTableModel):
             return _LEFT if column.kind == "name" else _RIGHT
         if role == self.SortRole:
             if column.kind == "name":
-                return TOTAL_LABEL.casefold() if is_total else self._folded_names()[source]
+                return self._display(column, col, source).casefold()
             return self._number(col, source)
         if role == self.ValueRole:
             if column.kind == "name":
-                return TOTAL_LABEL if is_total else str(self._names[source])
+                return self._display(column, col, source)
             return self._number(col, source)
         if role == self.RowKeyRole:
-            return None if is_total else self._labels[source]
+            return None if source < 0 else self._labels[source]
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(column, col, source)
         if role == Qt.ItemDataRole.FontRole:
@@ -582,6 +630,17 @@ class CampaignTableModel(QAbstractTableModel):
         return None
 
     # -- cells -------------------------------------------------------------------------------
+    def _site_data(self, column: Column, col: int, role: int) -> Any:
+        """The site traffic line's look: grey, plain, with what it is in every tooltip."""
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self._site_brush
+        if role == Qt.ItemDataRole.FontRole:
+            return self._site_font
+        if role == Qt.ItemDataRole.ToolTipRole:
+            detail = self._tooltip(column, col, SITE_SOURCE)
+            return SITE_TRAFFIC_TOOLTIP if not detail else f"{SITE_TRAFFIC_TOOLTIP}\n\n{detail}"
+        return None  # no background, no edited mark
+
     def _is_edited(self, column: Column, source: int) -> bool:
         return (
             bool(self._overrides)
@@ -590,7 +649,9 @@ class CampaignTableModel(QAbstractTableModel):
         )
 
     def _number(self, col: int, source: int) -> float | None:
-        if source < 0:
+        if source == SITE_SOURCE:
+            value = float(self._site[col])
+        elif source < 0:
             value = float(self._total[col])
         else:
             values = self._values[col]
@@ -600,7 +661,9 @@ class CampaignTableModel(QAbstractTableModel):
 
     def _display(self, column: Column, col: int, source: int) -> str:
         if column.kind == "name":
-            return TOTAL_LABEL if source < 0 else str(self._names[source])
+            if source < 0:
+                return SITE_TRAFFIC_LABEL if source == SITE_SOURCE else TOTAL_LABEL
+            return str(self._names[source])
         value = self._number(col, source)
         if column.kind == "kpi":
             return fmt.kpi_value(KPI_BY_ID[column.key], value, self._currency)
@@ -608,6 +671,8 @@ class CampaignTableModel(QAbstractTableModel):
 
     def _tooltip(self, column: Column, col: int, source: int) -> str | None:
         if column.kind == "name":
+            if source == SITE_SOURCE:
+                return None  # `_site_data` says what the line is
             if source < 0:
                 return "All campaigns in the period (not only the rows the filter shows)"
             return self._notes.get(str(self._labels[source])) or None
@@ -627,7 +692,7 @@ class CampaignTableModel(QAbstractTableModel):
             )
         kpi = KPI_BY_ID[column.key]
         assert self._report is not None
-        label: object = "total" if source < 0 else self._labels[source]
+        label = self._reason_label(source)
         value = self._number(col, source)
         if value is None:
             reason = self._report.reason(label, kpi.id) or "not enough data"
@@ -638,12 +703,39 @@ class CampaignTableModel(QAbstractTableModel):
         """Why an input sum shows "—" (money without an exchange rate), else None."""
         if self._report is None or self._number(col, source) is not None:
             return None
-        label: object = "total" if source < 0 else self._labels[source]
-        reason = self._report.reason(label, column.key)
+        reason = self._report.reason(self._reason_label(source), column.key)
         label_text = FIELDS[column.key].label
         return f"{label_text}: no value — {reason}." if reason else None
+
+    def _reason_label(self, source: int) -> object:
+        """The label `KpiReport.reason` takes for a report row, the Total or site traffic."""
+        if source == SITE_SOURCE:
+            return SITE_TRAFFIC
+        return "total" if source < 0 else self._labels[source]
 
     # -- helpers for views and tests --------------------------------------------------------
     def column_of(self, key: str) -> int:
         """The column index of a field, KPI id or "campaign"."""
         return COLUMN_INDEX[key]
+
+
+#: Roles the site traffic line answers its own way (see `CampaignTableModel._site_data`).
+_SITE_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.FontRole,
+        Qt.ItemDataRole.BackgroundRole,
+        Qt.ItemDataRole.ToolTipRole,
+    }
+)
+
+
+def _pinned_values(row: Any) -> np.ndarray:
+    """One pinned row's (the Total's, the site traffic line's) values in column order."""
+    values = np.full(len(COLUMNS), np.nan)
+    if row is None:
+        return values
+    for i, column in enumerate(COLUMNS[1:], start=1):
+        raw = row.get(column.key, np.nan)
+        values[i] = np.nan if raw is None else float(raw)
+    return values

@@ -12,12 +12,16 @@ import pandas as pd
 from kpi_desktop.core import format as fmt
 from kpi_desktop.core import report as core_report
 from kpi_desktop.core import series
-from kpi_desktop.core.kpi import KPI_BY_ID, KPIS, Kpi, KpiReport
+from kpi_desktop.core.kpi import KPI_BY_ID, KPIS, Kpi, KpiReport, select
+from kpi_desktop.core.schema import FIELDS, MONEY_FIELDS
 
 if TYPE_CHECKING:
     from kpi_desktop.core.workspace import Workspace
 
 TABLE_FIELDS: tuple[str, ...] = ("users", "clicks", "conversions", "spend")
+#: Columns of the "Manual edits in force" list.
+EDITS_HEADER: tuple[str, ...] = ("Campaign", "Day", "Field", "Imported", "Typed")
+EDITS_TITLE = "Manual edits in force"
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,8 @@ class PdfContent:
     table_rows: tuple[tuple[str, ...], ...]  # the last row is the total
     table_notes: tuple[str, ...]
     generated: str
+    #: Every manual edit in force: (campaign, day, field, imported, typed), formatted.
+    edits: tuple[tuple[str, ...], ...] = ()
 
 
 def _selection(
@@ -93,12 +99,24 @@ def gather_content(
     if filters_text is None:
         filters_text = core_report.workspace_filter_text(ws, campaigns=campaigns, channels=channels)
     previous = series.period_text(dashboard.previous) if dashboard.previous else "—"
-    rows, notes = _table(result, currency)
+    rows, notes = _table(result, currency, core_report.campaign_names(ws))
     day = today or dt.date.today()
+    edits = _edits(ws, currency)
+    info = _info(result, period, previous, filters_text, currency)
+    info = (
+        (info[0][0], _period_text(facts, period)),
+        *info[1:],
+        (
+            "Manual edits",
+            f"{len(edits)} in force, listed under “{EDITS_TITLE}”"
+            if edits
+            else "none: every figure is as imported",
+        ),
+    )
     return PdfContent(
         title=title or "KPI report",
         workspace_name=workspace_name,
-        info=_info(result, period, previous, filters_text, currency),
+        info=info,
         cards=dashboard.cards,
         time_chart=time_chart,
         bars=bars,
@@ -110,7 +128,70 @@ def gather_content(
         table_rows=rows,
         table_notes=notes,
         generated=series.day_text(day),
+        edits=edits,
     )
+
+
+def _period_text(facts: pd.DataFrame, period: tuple[dt.date, dt.date] | None) -> str:
+    """The days the shown data really covers; the filter's range too when it is wider.
+
+    A preset such as "Last 30 days" over data that ends earlier must not claim 30 days:
+    the report names the first and last day of the data it shows.
+    """
+    shown = facts if period is None else facts[select(facts, start=period[0], end=period[1])]
+    dates = pd.to_datetime(shown["date"], errors="coerce").dropna() if "date" in shown else None
+    if dates is None or dates.empty:
+        if period is None:
+            return "All dates (no dated data)"
+        return f"{series.period_text(period)}: no dated data in this range"
+    data = (dates.min().date(), dates.max().date())
+    if period is None:
+        return f"All dates: {series.period_text(data)}"
+    if data == period:
+        return series.period_text(period)
+    return (
+        f"{series.period_text(data)} (data shown; the filter asks for {series.period_text(period)})"
+    )
+
+
+def _edit_value(field: str, value: float | None, currency: str) -> str:
+    if value is None:
+        return "blank"
+    return fmt.field_value(field, value, currency if field in MONEY_FIELDS else "")
+
+
+def _edits(ws: Workspace, currency: str) -> tuple[tuple[str, ...], ...]:
+    """The manual edits in force: campaign, day, field, imported value, typed value.
+
+    Campaign totals (typed in the Campaigns table) cover all dates, in the reporting
+    currency; a cell edit names its row's day. Edits whose row is gone are not in force.
+    """
+    names = ws.campaigns()["display_name"]
+    orphaned = {(e.table, e.row_key, e.field) for e in ws.orphaned_edits()}
+    rows: list[tuple[str, ...]] = []
+    for edit in ws.edits():
+        if (edit.table, edit.row_key, edit.field) in orphaned:
+            continue
+        if edit.table == "campaigns":
+            key, day, money_currency = str(edit.row_key), "all dates (campaign total)", currency
+        else:
+            row = edit.row_key
+            key = str(getattr(row, "campaign_key", row))
+            iso = str(getattr(row, "date", "") or "")
+            day = series.day_text(dt.date.fromisoformat(iso)) if iso else "no date"
+            money_currency = ""  # typed in the row's own currency
+        name = str(names.get(key, key) or key or "(no campaign)")
+        label = FIELDS[edit.field].label if edit.field in FIELDS else edit.field
+        rows.append(
+            (
+                name,
+                day,
+                label,
+                _edit_value(edit.field, edit.old_value, money_currency),
+                _edit_value(edit.field, edit.new_value, money_currency),
+            )
+        )
+    return tuple(rows)
 
 
 def _info(
@@ -138,11 +219,16 @@ def _info(
     return info
 
 
-def _table(result: KpiReport, currency: str) -> tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]:
-    """The campaign table's formatted rows (the total last) and the notes under it."""
+def _table(
+    result: KpiReport, currency: str, names: dict[str, str]
+) -> tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]:
+    """The campaign table's formatted rows (the total last) and the notes under it.
+
+    Campaigns are named as in the CSV and Excel exports (`names`: the workspace's names).
+    """
     rows: list[tuple[str, ...]] = []
     undefined = 0
-    labelled = [(str(r.get("campaign") or key), r) for key, r in result.rows.iterrows()]
+    labelled = [(core_report.campaign_label(key, r, names), r) for key, r in result.rows.iterrows()]
     for name, row in [*labelled, ("Total", result.total)]:
         cells = [name]
         cells += [

@@ -18,6 +18,7 @@ from kpi_desktop.core.progress import Progress, check
 from kpi_desktop.ui import style
 from kpi_desktop.ui.pdf.charts import charts_page
 from kpi_desktop.ui.pdf.content import PdfContent, gather_content
+from kpi_desktop.ui.pdf.edits_page import edits_capacity, edits_page
 from kpi_desktop.ui.pdf.painter import LEFT, MARGIN, PAGE_SIZES, RIGHT, Pages
 from kpi_desktop.ui.pdf.summary_page import summary_page
 from kpi_desktop.ui.pdf.table import paginate, table_capacity, table_layout, table_page
@@ -65,7 +66,10 @@ def render_pdf(
         landscape = QPageSize(PAGE_SIZES[page_size]).size(QPageSize.Unit.Point)
         capacity = table_capacity(min(landscape.width(), landscape.height()))
         table_pages = paginate(len(content.table_rows), capacity, capacity)
-        total = 2 + len(table_pages)
+        edit_capacity = edits_capacity(max(landscape.width(), landscape.height()))
+        edit_pages = paginate(len(content.edits), edit_capacity, edit_capacity)
+        edit_pages = edit_pages if content.edits else []
+        total = 2 + len(table_pages) + len(edit_pages)
         portrait = QPageLayout.Orientation.Portrait
         pages.new_page(portrait)
         summary_page(pages, content)
@@ -84,6 +88,10 @@ def render_pdf(
             table_page(pages, content, rows, widths, (font, bold), number == 0, last)
             _footer(pages, content, 3 + number, total)
             _progress(progress, 0.5 + 0.4 * (number + 1) / len(table_pages), "")
+        for number, rows in enumerate(edit_pages):
+            pages.new_page(portrait)
+            edits_page(pages, content, rows, number == 0)
+            _footer(pages, content, 3 + len(table_pages) + number, total)
     finally:
         pages.end()
         buffer.close()

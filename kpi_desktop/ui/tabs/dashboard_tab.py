@@ -21,9 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kpi_desktop.core import format as fmt
 from kpi_desktop.core import series
 from kpi_desktop.core.analysis import FUNNEL_STEPS
-from kpi_desktop.core.kpi import KPIS, KpiReport
+from kpi_desktop.core.kpi import KPIS, KpiReport, whole_site
 from kpi_desktop.core.series import DashboardData, KpiCardData
 from kpi_desktop.ui import style
 from kpi_desktop.ui.session import ReportContext
@@ -169,6 +170,12 @@ class DashboardTab(QWidget):
         self.label_users_note = QLabel()
         self.label_users_note.setObjectName("label_note")
         self.label_users_note.setWordWrap(True)
+        self.label_site_traffic = QLabel()
+        self.label_site_traffic.setObjectName("label_note")
+        self.label_site_traffic.setAccessibleName("label_site_traffic")
+        self.label_site_traffic.setWordWrap(True)
+        self.label_site_traffic.setToolTip(SITE_TRAFFIC_TOOLTIP)
+        self.label_site_traffic.setVisible(False)
         self.frame_sample = QFrame()
         self.frame_sample.setObjectName("banner")
         banner = QHBoxLayout(self.frame_sample)
@@ -207,6 +214,7 @@ class DashboardTab(QWidget):
         layout.addWidget(self.label_heading)
         layout.addWidget(self.label_subheading)
         layout.addWidget(self.label_users_note)
+        layout.addWidget(self.label_site_traffic)
         layout.addSpacing(2)
         layout.addLayout(grid)
         layout.addSpacing(2)
@@ -277,6 +285,9 @@ class DashboardTab(QWidget):
             "several days counts once per day, so per-user KPIs read lower than the truth."
         )
         self.label_users_note.setVisible(not report.users_exact)
+        site_note = site_traffic_note(report, context.currency)
+        self.label_site_traffic.setText(site_note)
+        self.label_site_traffic.setVisible(bool(site_note))
         previous_words = "previous period" if data.previous is None else "the period before"
         for card_data in data.cards:
             self._fill(self.cards[card_data.kpi.id], card_data, previous_words)
@@ -297,6 +308,7 @@ class DashboardTab(QWidget):
         )
         previous = f"was {data.previous_text}" if data.change is not None else ""
         card.set_change(data.change_text, data.change_good, previous)
+        card.set_coverage(data.left_out, data.mismatch)
         card.sparkline.set_data(
             data.spark_y,
             None if data.target is None else data.target * series.display_scale(data.kpi.id),
@@ -309,6 +321,35 @@ class DashboardTab(QWidget):
         self.ranking.set_data(
             series.ranking_data(self.report, kpi_id, self.context.currency, RANK_COUNT)
         )
+
+
+SITE_TRAFFIC_TOOLTIP = (
+    "Site traffic: visits your web analytics records with no campaign (direct, organic "
+    "search, referrals, not set…). It is shown for scale only: the cards, the funnel and "
+    "the ranking count your campaigns alone."
+)
+_SITE_WORDS = {"visitors": "visitors", "conversions": "conversions", "conversion_value": "revenue"}
+
+
+def site_traffic_note(report: KpiReport, currency: str) -> str:
+    """The "whole site" line: the site's figures and the part no campaign brought, which
+    is in none of the figures above ("" when the report has no site traffic)."""
+    whole, site = whole_site(report), report.site_traffic
+    if whole is None or site is None:
+        return ""
+
+    def figures(values: dict[str, float]) -> str:
+        return ", ".join(
+            f"{fmt.field_value(name, values[name], currency)} {word}"
+            for name, word in _SITE_WORDS.items()
+            if name in values
+        )
+
+    own = {n: float(site[n]) for n in _SITE_WORDS if n in whole and not fmt.is_missing(site[n])}
+    return (
+        f"Whole site in this period: {figures(whole)}. Of these, {figures(own)} came with no "
+        "campaign (direct, organic, referral…): site traffic, not in the figures above."
+    )
 
 
 def _tooltip(data: KpiCardData, previous_words: str) -> str:

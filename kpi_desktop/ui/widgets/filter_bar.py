@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from kpi_desktop.core import series
 from kpi_desktop.core.series import CUSTOM, PERIOD_LABELS, FilterSelection
+from kpi_desktop.ui import style
 
 DATE_FORMAT = "d MMM yyyy"
 
@@ -115,8 +116,10 @@ class FilterBar(QWidget):
         self.setAccessibleName("widget_filter_bar")
         self._selection = FilterSelection()
         self._last_day: dt.date | None = None
+        self._data_range: tuple[dt.date, dt.date] | None = None
         self._campaigns: dict[str, str] = {}
         self._channels: tuple[str, ...] = ()
+        self._ranges: tuple[series.LeftOut, ...] = ()
         self._updating = False
 
         self.combo_period = QComboBox()
@@ -149,6 +152,12 @@ class FilterBar(QWidget):
         self.button_channels.setToolTip("Choose which channels every tab shows")
         self.label_note = QLabel()
         self.label_note.setObjectName("label_note")
+        # Said where the period is chosen: the period cuts a source's reporting range,
+        # whose rows are then left out (never pro-rated).
+        self.label_cut = QLabel()
+        self.label_cut.setObjectName("label_cut")
+        self.label_cut.setStyleSheet(f"color: {style.WARN}; font-weight: 600;")
+        self.label_cut.setVisible(False)
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 1, 12, 1)
@@ -161,6 +170,7 @@ class FilterBar(QWidget):
         dash = QLabel("–")
         layout.addWidget(dash)
         layout.addWidget(self.date_to)
+        layout.addWidget(self.label_cut)
         layout.addSpacing(12)
         layout.addWidget(self.button_campaigns)
         layout.addWidget(self.button_channels)
@@ -193,11 +203,16 @@ class FilterBar(QWidget):
         campaigns: Mapping[str, str],
         channels: Sequence[str],
         data_range: tuple[dt.date, dt.date] | None,
+        *,
+        ranges: Sequence[series.LeftOut] = (),
     ) -> None:
-        """What can be chosen: campaign key -> name, channel names and the dates with data."""
+        """What can be chosen: campaign key -> name, channel names and the dates with data;
+        `ranges`: the sources' reporting ranges that a period may cut (`DataView.range_rows`)."""
+        self._ranges = tuple(ranges)
         self._campaigns = dict(campaigns)
         self._channels = tuple(channels)
         self._last_day = data_range[1] if data_range else None
+        self._data_range = data_range
         self._updating = True
         self.menu_campaigns.fill(self._campaigns, self._selection.campaigns)
         self.menu_channels.fill({c: c for c in self._channels}, self._selection.channels)
@@ -230,16 +245,48 @@ class FilterBar(QWidget):
         self._updating = True
         self.combo_period.setCurrentIndex(max(self.combo_period.findData(selection.preset), 0))
         period = series.resolve_period(selection, self._last_day)
-        if period is not None:
-            self.date_from.setDate(_qdate(period[0]))
-            self.date_to.setDate(_qdate(period[1]))
+        shown = period or self._data_range  # "All dates" shows the days with data
+        if shown is not None:
+            self.date_from.setDate(_qdate(shown[0]))
+            self.date_to.setDate(_qdate(shown[1]))
         self._updating = False
+        self._show_cuts(selection, period)
         self.button_campaigns.setText(
             self._count_text(selection.campaigns, self._campaigns, "campaigns")
         )
         self.button_channels.setText(
             self._count_text(selection.channels, dict.fromkeys(self._channels), "channels")
         )
+
+    def cut_sentences(self, period: tuple[dt.date, dt.date] | None) -> list[str]:
+        """One sentence per source range that `period` cuts."""
+        return [
+            f"{r.source} covers {r.range_text} as one range: this period leaves it out."
+            for r in self._ranges
+            if r.cut_by(period)
+        ]
+
+    def _show_cuts(
+        self, selection: FilterSelection, period: tuple[dt.date, dt.date] | None
+    ) -> None:
+        """The warning beside the dates, and on each preset in the list that cuts a range."""
+        cut = self.cut_sentences(period)
+        self.label_cut.setText(
+            f"⚠ leaves out {len(cut)} reporting {'range' if len(cut) == 1 else 'ranges'}"
+            if cut
+            else ""
+        )
+        self.label_cut.setToolTip("\n".join(cut))
+        self.label_cut.setVisible(bool(cut))
+        for i in range(self.combo_period.count()):
+            preset = str(self.combo_period.itemData(i))
+            if preset == CUSTOM:
+                continue
+            would = series.resolve_period(
+                replace_period(selection, preset, None, None), self._last_day
+            )
+            tip = "\n".join(self.cut_sentences(would))
+            self.combo_period.setItemData(i, tip or None, Qt.ItemDataRole.ToolTipRole)
 
     @staticmethod
     def _count_text(chosen: Sequence[str] | None, items: Mapping[str, object], noun: str) -> str:

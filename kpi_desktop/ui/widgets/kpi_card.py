@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
@@ -48,6 +50,13 @@ class KpiCard(QFrame):
         self.label_reason.setWordWrap(True)
         self.label_status = QLabel()
         self.label_status.setObjectName("card_status")
+        # What the date filter left out of this KPI, or that its numerator and
+        # denominator cover different days: a badge, the sources and ranges in its tooltip.
+        self.label_coverage = QLabel()
+        self.label_coverage.setObjectName("card_coverage")
+        self.label_coverage.setWordWrap(True)
+        self.label_coverage.setStyleSheet(f"color: {style.WARN}; font-weight: 600;")
+        self.label_coverage.setVisible(False)
 
         value_row = QHBoxLayout()
         value_row.setSpacing(10)
@@ -67,6 +76,7 @@ class KpiCard(QFrame):
         layout.addWidget(self.label_detail)
         layout.addWidget(self.label_reason)
         layout.addWidget(self.label_status)
+        layout.addWidget(self.label_coverage)
         layout.addStretch(1)
         self.label_change.setVisible(False)
         self.label_previous.setVisible(False)
@@ -107,6 +117,28 @@ class KpiCard(QFrame):
         )
         self.setToolTip(tooltip)
         self.setAccessibleDescription(f"{value}. {detail} {reason or ''}".strip())
+
+    def set_coverage(self, left_out: Sequence[str], mismatch: str = "") -> None:
+        """The badge of inputs a date filter left out (`left_out`: one sentence per source
+        and range) and of a numerator and denominator over different days."""
+        words = []
+        if left_out:
+            n = len(left_out)
+            words.append(f"⚠ {n} {'source' if n == 1 else 'sources'} left out or undated")
+        if mismatch:
+            words.append("⚠ inputs cover different days")
+        self.label_coverage.setText(" · ".join(words))
+        self.label_coverage.setToolTip("\n".join([*left_out, mismatch]).strip())
+        self.label_coverage.setAccessibleDescription(self.label_coverage.toolTip())
+        self.label_coverage.setVisible(bool(words))
+
+    @property
+    def coverage_text(self) -> str:
+        return self.label_coverage.text() if self.label_coverage.isVisibleTo(self) else ""
+
+    @property
+    def coverage_tooltip(self) -> str:
+        return self.label_coverage.toolTip()
 
     def set_change(self, text: str, good: bool | None, previous: str = "") -> None:
         """The change against the previous period; blue when better, vermillion when worse."""

@@ -13,7 +13,7 @@ from kpi_desktop.core.io.presets import BOT_STATS, guess_target, normalize_heade
 from kpi_desktop.core.io.synonyms import ENGLISH, LANGUAGES, LOCALISED
 from kpi_desktop.core.schema import FIELD_NAMES
 
-DERIVED = {"campaign_key", "source_id"}
+DERIVED = {"campaign_key", "source_id", "first_day", "last_day"}  # coverage: from dates
 ENTRIES = [
     (field, language, header)
     for field, languages in LOCALISED.items()

@@ -21,6 +21,7 @@ from kpi_desktop.core.io.readers.base import (
     fill_head,
 )
 from kpi_desktop.core.io.readers.checks import MAX_UNCOMPRESSED, check_zip
+from kpi_desktop.core.io.readers.ods_merges import ods_merges
 from kpi_desktop.core.io.readers.openpyxl_book import OpenpyxlBook
 from kpi_desktop.core.io.readers.xlsx_peek import XlsxPeek
 
@@ -82,12 +83,21 @@ class Workbook:
         return self._fallback
 
     def merges(self, sheet: str) -> list[Merge]:
-        """Merged ranges of `sheet` (.xlsx only, and only for sheets of hand-made size)."""
+        """Merged ranges of `sheet` (.xlsx and .ods, only for sheets of hand-made size).
+
+        An .xls keeps its merges in BIFF records that calamine reads but fastexcel does
+        not expose: its merged cells read as a value in the first cell only.
+        """
         if sheet not in self._merges:
             found: list[Merge] = []
             if self._peek is not None and sheet in self._peek.sheet_paths:
                 with contextlib.suppress(KeyError, zipfile.BadZipFile, OSError, ValueError):
                     found = self._peek.merges(sheet)
+            elif self.kind == "ods":
+                with contextlib.suppress(
+                    KeyError, zipfile.BadZipFile, OSError, ValueError, ET.ParseError
+                ):
+                    found = ods_merges(self.path, sheet)
             self._merges[sheet] = found
         return self._merges[sheet]
 

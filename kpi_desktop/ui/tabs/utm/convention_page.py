@@ -50,8 +50,10 @@ class ConventionPage(QWidget):
         buttons.addWidget(self.button_convention_off)
         buttons.addWidget(self.label_convention_error, 1)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        # The bar comes first, like the Bulk links page's: on a short screen the form
+        # scrolls, and Save must not scroll away with it.
         layout.addLayout(buttons)
+        layout.addLayout(form)
         layout.addStretch(1)
 
     def _build_fields(self) -> None:
