@@ -111,7 +111,7 @@ CAMPAIGNS: tuple[SampleCampaign, ...] = (
     ),
 )
 
-#: Brand-lift studies (lifetime rows, no date): exposed vs control rates.
+#: Brand-lift studies (one row each over the campaign's flight): exposed vs control rates.
 BRAND_LIFT: dict[str, dict[str, float]] = {
     "Holiday Gift Guide": {
         "ad_recall_exposed": 0.186,
@@ -205,13 +205,21 @@ def generate_sample(seed: int = 7) -> pd.DataFrame:
                         }
                     )[live]
                 )
+    daily = pd.concat(frames, ignore_index=True)
     lift_rows = [
         {"campaign": name, "channel": _campaign(name).channels[0], **rates}
         | {"currency": SAMPLE_CURRENCY, "source_id": "sample"}
+        | _study_range(daily, name)
         for name, rates in BRAND_LIFT.items()
     ]
     frames.append(pd.DataFrame(lift_rows))
     return normalize_facts(pd.concat(frames, ignore_index=True))
+
+
+def _study_range(daily: pd.DataFrame, name: str) -> dict[str, object]:
+    """A brand-lift study covers its campaign's flight: the first to the last day it ran."""
+    days = pd.to_datetime(daily.loc[daily["campaign"] == name, "date"])
+    return {"first_day": days.min(), "last_day": days.max()}
 
 
 def _campaign(name: str) -> SampleCampaign:
