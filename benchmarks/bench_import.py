@@ -387,14 +387,23 @@ def pandas_excel(path: Path, engine: str) -> int:
     return len(pd.read_excel(path, engine=engine))
 
 
-def main() -> None:
+def verdict(ok: bool, misses: list[str], what: str) -> str:
+    """Empty when a target holds, else "  MISSED" (`what` then counts for the exit code)."""
+    if ok:
+        return ""
+    misses.append(what)
+    return "  MISSED"
+
+
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller inputs for a smoke run")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         _child(args.child)
-        return
+        return 0
+    misses: list[str] = []
     OUT.mkdir(exist_ok=True)
     event_rows = 100_000 if args.quick else 1_048_575  # + header = 1,048,576 sheet rows
     daily_rows = 10_000 if args.quick else 100_000
@@ -424,7 +433,9 @@ def main() -> None:
         f"{ours['facts']:,} facts, {ours['events']:,} event-user rows)"
     )
     print(f"  fastexcel bare read:        {bare:8.2f} s")
-    print(f"  ratio ours / fastexcel:     {ours['seconds'] / bare:8.2f}x  (target <= 1.3x)")
+    ratio = ours["seconds"] / bare
+    miss = verdict(ratio <= 1.3, misses, "event log vs fastexcel")
+    print(f"  ratio ours / fastexcel:     {ratio:8.2f}x  (target <= 1.3x){miss}")
     try:
         import python_calamine  # noqa: F401
     except ImportError:
@@ -432,15 +443,20 @@ def main() -> None:
     else:
         cal, _ = timed(pandas_excel, events, "calamine")
         print(f"  pandas calamine engine:     {cal:8.2f} s")
-        print(f"  pandas calamine / ours:     {cal / ours['seconds']:8.2f}x  (target >= 3x)")
-    print(f"  peak memory (ours):         {ours['peak_mb']:8.0f} MB (target < 2048 MB)")
+        faster = cal / ours["seconds"]
+        miss = verdict(faster >= 3, misses, "event log vs pandas calamine")
+        print(f"  pandas calamine / ours:     {faster:8.2f}x  (target >= 3x){miss}")
+    miss = verdict(ours["peak_mb"] < 2048, misses, "event log memory")
+    print(f"  peak memory (ours):         {ours['peak_mb']:8.0f} MB (target < 2048 MB){miss}")
 
     print(f"\n2) Campaign-day xlsx: {daily_rows:,} rows x {len(DAILY_HEADER)} columns")
     ours_daily = ours_in_subprocess(daily)
     opx, _ = timed(pandas_excel, daily, "openpyxl")
     print(f"  ours (whole import):        {ours_daily['seconds']:8.2f} s")
     print(f"  pandas openpyxl engine:     {opx:8.2f} s")
-    print(f"  openpyxl / ours:            {opx / ours_daily['seconds']:8.2f}x  (target >= 20x)")
+    faster = opx / ours_daily["seconds"]
+    miss = verdict(faster >= 20, misses, "campaign-day vs openpyxl")
+    print(f"  openpyxl / ours:            {faster:8.2f}x  (target >= 20x){miss}")
 
     print(f"\n3) CSV: {csv_rows:,} rows")
     ours_csv = ours_in_subprocess(big_csv)
@@ -451,10 +467,14 @@ def main() -> None:
         return len(pd.read_csv(path, engine="pyarrow"))
 
     ref, _ = timed(pandas_pyarrow, big_csv)
-    print(f"  ours (whole import):        {ours_csv['seconds']:8.2f} s  (target < 3 s)")
+    miss = verdict(ours_csv["seconds"] < 3, misses, "CSV")
+    print(f"  ours (whole import):        {ours_csv['seconds']:8.2f} s  (target < 3 s){miss}")
     print(f"  pandas pyarrow engine:      {ref:8.2f} s")
     print(f"  peak memory (ours):         {ours_csv['peak_mb']:8.0f} MB")
+    if misses:
+        print(f"\nTARGET MISSED: {', '.join(misses)}")
+    return 1 if misses else 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

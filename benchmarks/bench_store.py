@@ -59,7 +59,9 @@ def backup_file(src: Path, dst: Path) -> None:
 def row_table_cost(facts: pd.DataFrame, folder: Path, sample_rows: int) -> tuple[float, float]:
     """Insert + read back of `sample_rows` facts as SQL rows, scaled to all rows."""
     part = facts.iloc[:sample_rows].copy()
-    part["date"] = part["date"].dt.strftime("%Y-%m-%d")
+    for column in ("date", "first_day", "last_day"):  # SQLite stores days as text
+        if column in part:
+            part[column] = part[column].dt.strftime("%Y-%m-%d")
     path = folder / "rows.db"
     path.unlink(missing_ok=True)
     conn = sqlite3.connect(path)

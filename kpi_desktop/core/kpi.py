@@ -11,7 +11,6 @@ import pandas as pd
 
 from kpi_desktop.core.schema import (
     ADDITIVE_FIELDS,
-    ADJUSTMENT_SOURCE,
     FIELDS,
     MONEY_FIELDS,
     NUMERIC_FIELDS,
@@ -619,7 +618,7 @@ def select(
     inside it: a range row the filter cuts is left out, never pro-rated, and a row that
     covers no day (no date and no range) counts only when no date range is set.
     `series.coverage` says what a filter left out. A campaign total typed in by the user
-    pins the all-dates total, so its adjustment row leaves any date range.
+    (its adjustment row) covers the campaign's data range, so it counts like a range row.
     """
     mask = pd.Series(True, index=facts.index)
     if (start is not None or end is not None) and "date" in facts:
@@ -631,8 +630,6 @@ def select(
         if end is not None:
             inside &= last <= pd.Timestamp(end)
         mask &= inside
-        if "source_id" in facts:
-            mask &= facts["source_id"] != ADJUSTMENT_SOURCE
     if campaigns is not None:
         mask &= facts["campaign_key"].isin(list(campaigns))
     if channels is not None:

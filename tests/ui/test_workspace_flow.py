@@ -477,14 +477,19 @@ def test_dropped_edits_after_a_reimport_are_reported(window: MainWindow) -> None
     box.close()
 
 
-def test_filtered_table_is_read_only_and_says_why(qtbot, window: MainWindow) -> None:
+def test_a_period_cutting_a_campaign_refuses_its_totals_and_says_why(
+    qtbot, window: MainWindow
+) -> None:
     from kpi_desktop.core.series import FilterSelection
 
     tab = tab_of(window)
     assert window.filter_bar is not None
     window.filter_bar.set_selection(FilterSelection(preset="last_30"), emit=True)
-    assert not tab.model.editable
-    assert not cell(window, KEY, "spend").flags() & Qt.ItemFlag.ItemIsEditable
+    # The last 30 days cut the campaign's data range: a typed total would not count here.
+    assert not tab.model.setData(cell(window, KEY, "spend"), "5000")
+    assert "choose All dates" in tab.label_edit_message.text()
+    assert window.workspace is not None
+    assert window.workspace.campaign_override(KEY, "spend") is None
     assert tab.button_all_dates.isVisible()
     assert "all dates" in tab.label_hint.text()
     tab.button_all_dates.click()

@@ -38,10 +38,12 @@ from kpi_desktop.core.io.presets import EVENT, MATCHED, TIME, USER
 from kpi_desktop.core.io.readers import (
     MAX_UNCOMPRESSED,
     ColumnType,
+    Kind,
     Source,
     TextFile,
     Workbook,
-    check_zip,
+    check_zip_declared,
+    check_zip_inflated,
     fill_merged,
     read_head_bytes,
     sniff_kind,
@@ -122,23 +124,46 @@ def import_file(
     check(progress, 0.0, f"Opening {file.name}")
     head_bytes = read_head_bytes(file)
     kind = sniff_kind(file, head_bytes)
+    parts = None
     if kind in ("xlsx", "ods"):
-        check_zip(file, options.max_uncompressed_bytes)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        # Hashing runs beside the parse: hashlib and calamine both release the GIL.
+        parts = check_zip_declared(file, options.max_uncompressed_bytes)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        # Hashing and proving the archive's sizes run beside the parse: hashlib, zlib and
+        # calamine all release the GIL. The parse reads no part past its declared size
+        # (checked above), so a lying archive costs no memory before it is refused.
         digest = pool.submit(_sha256, file)
-        source: Source = (
-            TextFile(file, head_bytes)
-            if kind == "csv"
-            else Workbook(file, kind, options.max_uncompressed_bytes)
-        )
-        known = _File(file, list(source.sheets), digest.result)
-        check(progress, 0.05, "Looking for the table")
-        plan = _find_table(source, known, options)
-        check(progress, 0.1, "Reading")
-        result = _import_plan(source, plan, options, progress, known)
+        inflated = None if parts is None else pool.submit(check_zip_inflated, file, parts)
+        try:
+            result = _parse(file, kind, head_bytes, options, progress, digest.result)
+        except Exception:
+            if inflated is not None:
+                inflated.result()  # a refused archive says more than the parse error
+            raise
+        if inflated is not None:
+            inflated.result()
     check(progress, 1.0, "Imported")
     return result
+
+
+def _parse(
+    file: Path,
+    kind: Kind,
+    head_bytes: bytes,
+    options: ImportOptions,
+    progress: Progress,
+    sha256: Callable[[], str],
+) -> ImportResult:
+    """Open `file` as its kind, find the table and import it."""
+    source: Source = (
+        TextFile(file, head_bytes)
+        if kind == "csv"
+        else Workbook(file, kind, options.max_uncompressed_bytes)
+    )
+    known = _File(file, list(source.sheets), sha256)
+    check(progress, 0.05, "Looking for the table")
+    plan = _find_table(source, known, options)
+    check(progress, 0.1, "Reading")
+    return _import_plan(source, plan, options, progress, known)
 
 
 def _find_table(source: Source, file: _File, options: ImportOptions) -> Plan:

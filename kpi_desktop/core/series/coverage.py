@@ -100,6 +100,7 @@ def source_names(sources: Iterable[object]) -> dict[str, str]:
             out[sid] = f"{label} ({file})"
         else:
             out[sid] = label or file or sid
+    out.setdefault(ADJUSTMENT_SOURCE, "A typed campaign total")
     return out
 
 

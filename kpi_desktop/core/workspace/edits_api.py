@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
+
+import pandas as pd
 
 from kpi_desktop.core.format import is_missing
 from kpi_desktop.core.schema import FIELDS
@@ -150,7 +153,8 @@ class EditsApi(WorkspaceState):
         """Pin a campaign's total of an additive field over all dates (blank = revert).
 
         Money is in the reporting currency. The campaign's daily rows keep their values;
-        a lifetime adjustment row makes up the difference (see `effective`).
+        an adjustment row covering the campaign's data range (`campaign_range`) makes up
+        the difference (see `effective`): date filters holding that range count it.
         """
         if field not in CAMPAIGN_EDITABLE_FIELDS:
             raise ValueError(f"{FIELDS[field].label} has no campaign total to edit")
@@ -170,6 +174,19 @@ class EditsApi(WorkspaceState):
             with self._tx():
                 self._overrides.pin(campaign_key_, field, old_value, number)
             return self._adjustments_changed(campaign_key_, field)
+
+    @locked
+    def campaign_range(self, campaign_key_: str) -> tuple[dt.date, dt.date] | None:
+        """The days a typed total of the campaign covers: first to last day of its data.
+
+        A date filter holding this range counts the typed totals; one that cuts it leaves
+        them out (never pro-rated). None: the campaign has no dated rows (its typed totals
+        count only under All dates).
+        """
+        first, last = self._facts.campaign_range(campaign_key_)
+        if pd.isna(first) or pd.isna(last):
+            return None
+        return first.date(), last.date()
 
     @locked
     def revert_campaign_value(self, campaign_key_: str, field: str) -> Changes:

@@ -4,10 +4,12 @@ Every function here takes frames and plain values and returns new ones; the work
 `FactsTable` keeps the result and patches it in place on edits.
 
 A campaign-level edit pins the campaign's total of an additive field over all dates: the
-effective facts gain one lifetime "adjustment" row per such campaign (source id
+effective facts gain one "adjustment" row per such campaign (source id
 `ADJUSTMENT_SOURCE`) holding typed value minus the sum of the campaign's other rows,
 recomputed whenever those rows change, so the total always equals the typed value until
-the edit is reverted.
+the edit is reverted. The row covers the campaign's data range (`campaign_ranges`: first
+to last day of its dated rows), so it counts under every date filter holding that range,
+like any range row, and is left out (never pro-rated) where a filter cuts it.
 """
 
 from __future__ import annotations
@@ -278,8 +280,47 @@ def adjustment_names(
     return names
 
 
-def adjustment_frame(keys: Sequence[str], names: Sequence[str], currency: str) -> pd.DataFrame:
-    """Empty lifetime adjustment rows for campaigns `keys` (values are filled in later)."""
+#: The days a campaign's rows cover: (first day, last day), NaT for a campaign without dates.
+DayRange = tuple[pd.Timestamp, pd.Timestamp]
+
+
+def covered_range(eff: pd.DataFrame, positions: np.ndarray) -> DayRange:
+    """First and last day covered by the rows at `positions` (NaT when none has a date)."""
+    first = eff["first_day"].iloc[positions].min() if len(positions) else pd.NaT
+    last = eff["last_day"].iloc[positions].max() if len(positions) else pd.NaT
+    if pd.isna(first) or pd.isna(last):
+        return pd.NaT, pd.NaT
+    return pd.Timestamp(first), pd.Timestamp(last)
+
+
+def campaign_ranges(eff: pd.DataFrame, keys: Sequence[str]) -> list[DayRange]:
+    """The data range of each campaign in `keys` over `eff` (without adjustment rows)."""
+    if not keys:
+        return []
+    mask = eff["campaign_key"].isin(list(keys)).to_numpy()
+    if "source_id" in eff:
+        mask = mask & (eff["source_id"] != ADJUSTMENT_SOURCE).to_numpy()
+    sub = eff.loc[mask, ["campaign_key", "first_day", "last_day"]]
+    grouped = sub.groupby("campaign_key", sort=False)
+    lo, hi = grouped["first_day"].min(), grouped["last_day"].max()
+    out: list[DayRange] = []
+    for key in keys:
+        first, last = lo.get(key, pd.NaT), hi.get(key, pd.NaT)
+        if pd.isna(first) or pd.isna(last):
+            out.append((pd.NaT, pd.NaT))
+        else:
+            out.append((pd.Timestamp(first), pd.Timestamp(last)))
+    return out
+
+
+def adjustment_frame(
+    keys: Sequence[str],
+    names: Sequence[str],
+    currency: str,
+    ranges: Sequence[DayRange] | None = None,
+) -> pd.DataFrame:
+    """Empty adjustment rows for campaigns `keys` (values are filled in later), each
+    covering its campaign's data range (`ranges`; none: they cover no day)."""
     frame = normalize_facts(
         pd.DataFrame(
             {
@@ -290,6 +331,10 @@ def adjustment_frame(keys: Sequence[str], names: Sequence[str], currency: str) -
             }
         )
     )
+    if ranges is not None:
+        for i, day in enumerate(("first_day", "last_day")):
+            values = pd.Series([r[i] for r in ranges], index=frame.index, dtype="datetime64[ns]")
+            frame[day] = values.astype(frame[day].dtype)
     frame["_src"] = np.int32(-1)
     frame["_pos"] = np.arange(len(keys), dtype=np.int64)
     return frame

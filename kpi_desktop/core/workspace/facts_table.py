@@ -57,6 +57,7 @@ class FactsTable:
         self._row_of: dict[str, np.ndarray] = {}
         self._edited_cells: dict[int, set[str]] = {}
         self._adjust_rows: dict[str, int] = {}
+        self._ranges: dict[str, effective.DayRange] = {}
         self._merge_notes: tuple[Any, ...] = ()
         self._cross_source: frozenset[str] = frozenset()
 
@@ -165,6 +166,21 @@ class FactsTable:
         """Whether campaign `key` has an adjustment row."""
         return self._effective is not None and key in self._adjust_rows
 
+    def campaign_range(self, key: str) -> effective.DayRange:
+        """The days campaign `key`'s rows cover, first to last (NaT: none has a date).
+
+        The coverage of its typed totals. Cell edits never move it; anything that changes
+        which rows a campaign has (import, undo, alias, delete) rebuilds the facts.
+        """
+        found = self._ranges.get(key)
+        if found is None:
+            eff = self.frame()
+            positions = self.index("campaign_key").get(key, np.zeros(0, dtype=np.int64))
+            if key in self._adjust_rows:
+                positions = positions[positions != self._adjust_rows[key]]
+            found = self._ranges[key] = effective.covered_range(eff, positions)
+        return found
+
     # -- building -----------------------------------------------------------------------
     def _rebuild(self) -> None:
         """Effective facts from the sources: overrides, merge, aliases, deletes, adjustments."""
@@ -196,7 +212,8 @@ class FactsTable:
         adjust_keys = sorted(self._overrides.pinned_campaigns() - deleted - set(aliases))
         if adjust_keys:
             names = effective.adjustment_names(adjust_keys, eff, display)
-            extra = effective.adjustment_frame(adjust_keys, names, self._catalog.currency)
+            ranges = effective.campaign_ranges(eff, adjust_keys)
+            extra = effective.adjustment_frame(adjust_keys, names, self._catalog.currency, ranges)
             eff = pd.concat([eff, extra], ignore_index=True)
         self._map_rows(eff, order)
         for (sid, pos), fields in edited.items():
@@ -422,7 +439,9 @@ class FactsTable:
         positions = self.index("campaign_key")[key]
         row = self._catalog.campaign(key)
         name = (row.display_name if row else None) or eff["campaign"].iat[int(positions[0])]
-        extra = effective.adjustment_frame([key], [name], self._catalog.currency)
+        extra = effective.adjustment_frame(
+            [key], [name], self._catalog.currency, [self.campaign_range(key)]
+        )
         extra = extra.drop(columns=["_src", "_pos"])
         extra["row_id"] = np.arange(rid, rid + 1, dtype=np.int64)
         # The row's values before it joins the facts (its campaign's other rows are all

@@ -7,7 +7,9 @@ counts are whole numbers >= 0, money >= 0), then pushes a
 core command (`EditCampaignTotal`, `RevertCampaignTotal`, `RenameCampaign`) through the
 window's undo stack; a refused entry emits `edit_refused` with the reason and changes
 nothing (the tab shows the message: a model never opens a dialog). Cells that hold an
-override answer `EditedRole` True and show the imported total in their tooltip.
+override answer `EditedRole` True and show the imported total in their tooltip. A typed
+total covers its campaign's data range: under a date filter cutting that range the cell
+says so and typing a total there is refused (`cut_reason`).
 
 When the report has site traffic (web analytics rows with no campaign), a grey,
 read-only "Site traffic (not a campaign)" row follows the Total: shown apart, it is part of
@@ -21,6 +23,7 @@ values always sort last and the Total row stays on top.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -40,6 +43,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from kpi_desktop.core import format as fmt
 from kpi_desktop.core.kpi import KPI_BY_ID, KPIS, SITE_TRAFFIC, SITE_TRAFFIC_NAME, KpiReport
 from kpi_desktop.core.schema import ADDITIVE_FIELDS, FIELDS, INPUT_FIELDS, Kind
+from kpi_desktop.core.series.coverage import range_text
 from kpi_desktop.ui import style
 
 if TYPE_CHECKING:
@@ -220,6 +224,8 @@ class CampaignTableModel(QAbstractTableModel):
     _push: CommandSink | None
     _editable: bool
     _overrides: dict[tuple[str, str], EditRecord]
+    _period: tuple[dt.date, dt.date] | None
+    _ranges: dict[str, tuple[dt.date, dt.date] | None]
 
     # -- editing --------------------------------------------------------------------------
     def set_workspace(self, workspace: Workspace | None, push: CommandSink | None) -> None:
@@ -228,10 +234,16 @@ class CampaignTableModel(QAbstractTableModel):
         self._push = push
         self._read_overrides()
 
-    def set_editable(self, editable: bool) -> None:
-        """Allow typing (only while the table shows every date: totals are lifetime)."""
-        if editable != self._editable:
+    def set_editable(self, editable: bool, period: tuple[dt.date, dt.date] | None = None) -> None:
+        """Allow typing; `period` is the report's date filter (None: all dates).
+
+        A typed total covers its campaign's data range (`Workspace.campaign_range`): it
+        counts, and can be typed, where `period` holds that range; where `period` cuts
+        it, the cell says so and typing a total is refused with the way out.
+        """
+        if editable != self._editable or period != self._period:
             self._editable = editable
+            self._period = period
             if self.rowCount():
                 self.dataChanged.emit(
                     self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1)
@@ -244,6 +256,7 @@ class CampaignTableModel(QAbstractTableModel):
     def _read_overrides(self) -> None:
         ws = self._workspace
         self._overrides = {}
+        self._ranges = {}
         if ws is None:
             return
         for rec in ws.edits():
@@ -291,6 +304,26 @@ class CampaignTableModel(QAbstractTableModel):
             return False  # "(no campaign)": rows of no campaign have no total to pin
         return column.kind == "name" or column.key in ADDITIVE_FIELDS
 
+    def campaign_range(self, key: str) -> tuple[dt.date, dt.date] | None:
+        """The days a typed total of campaign `key` covers (None: it has no dated rows)."""
+        if key not in self._ranges:
+            ws = self._workspace
+            self._ranges[key] = None if ws is None else ws.campaign_range(key)
+        return self._ranges[key]
+
+    def cut_reason(self, key: str) -> str | None:
+        """The days campaign `key`'s typed totals cover when the period cuts them (they
+        do not count here): a range, or "no dates"; None when they count."""
+        period = self._period
+        if period is None:
+            return None
+        covered = self.campaign_range(key)
+        if covered is None:
+            return "no dates"
+        if period[0] <= covered[0] and covered[1] <= period[1]:
+            return None
+        return range_text(*covered)
+
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or not index.isValid():
             return False
@@ -325,6 +358,14 @@ class CampaignTableModel(QAbstractTableModel):
             if name == str(self._names[self._source(index.row())]):
                 return None
             return commands.RenameCampaign(ws, key, name)
+        cut = self.cut_reason(key)
+        if cut is not None:
+            covers = "no dates" if cut == "no dates" else f"the campaign's data, {cut}"
+            return (
+                f"A typed total covers {covers}, which this period cuts, so it would not "
+                "count here: choose All dates to type it, or double-click the name to type "
+                "its days in Rows by Day."
+            )
         try:
             number = parse_input(column.key, value, typed_decimal_mark(ws))
         except ValueError as exc:
@@ -366,6 +407,8 @@ class CampaignTableModel(QAbstractTableModel):
         self._push = None
         self._editable = False
         self._overrides = {}
+        self._period = None
+        self._ranges = {}
         self._edited_font = QFont()
         self._edited_font.setItalic(True)
         self._edited_brush = QBrush(QColor(EDITED_BACKGROUND))
@@ -685,11 +728,7 @@ class CampaignTableModel(QAbstractTableModel):
             )
             if rec is None:
                 return column.tooltip
-            imported = fmt.field_value(column.key, rec.old_value, self._currency)
-            return (
-                f"Edited total over all dates (imported: {imported}).\n"
-                "Right-click › Revert to imported to put the imported value back."
-            )
+            return self._edited_tooltip(column, rec)
         kpi = KPI_BY_ID[column.key]
         assert self._report is not None
         label = self._reason_label(source)
@@ -698,6 +737,25 @@ class CampaignTableModel(QAbstractTableModel):
             reason = self._report.reason(label, kpi.id) or "not enough data"
             return f"{kpi.name}: no value — {reason}.\n{kpi.name} = {kpi.formula}"
         return f"{kpi.name} = {kpi.formula}\n{self._display(column, col, source)}"
+
+    def _edited_tooltip(self, column: Column, rec: EditRecord) -> str:
+        """An edited total: what it covers (or that this period cuts it), the imported value."""
+        imported = fmt.field_value(column.key, rec.old_value, self._currency)
+        typed = fmt.field_value(column.key, rec.new_value, self._currency)
+        revert = "Right-click › Revert to imported to put the imported value back."
+        key = str(rec.row_key)
+        cut = self.cut_reason(key)
+        if cut is not None:
+            why = "counts only under All dates" if cut == "no dates" else "this period cuts it"
+            return (
+                f"Your typed total covers {cut}; {why}: not counted here "
+                f"(typed: {typed}; imported: {imported}).\n"
+                "Choose All dates to see it, or double-click the name for Rows by Day.\n"
+                f"{revert}"
+            )
+        covered = self.campaign_range(key)
+        span = "all dates" if covered is None else range_text(*covered)
+        return f"Edited total over {span} (imported: {imported}).\n{revert}"
 
     def _field_reason(self, column: Column, col: int, source: int) -> str | None:
         """Why an input sum shows "—" (money without an exchange rate), else None."""

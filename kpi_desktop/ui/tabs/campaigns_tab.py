@@ -9,6 +9,7 @@ rows by day (`dialogs.daily.DailyDialog`), editable the same way (both tables ar
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
@@ -48,9 +49,14 @@ HINT_EDITABLE = (
     "Double-click a number to type over it · italic cells with a corner mark are edited "
     "(hover for the imported value) · double-click a name for its days"
 )
+HINT_PERIOD = (
+    "A typed total covers its campaign's data range: it counts, and can be typed, where "
+    "this period holds that whole range (elsewhere the cell says so). Show all dates to "
+    "type any total, or double-click a name to edit its days."
+)
 HINT_FILTERED = (
-    "Totals can be typed in when the table shows all dates, campaigns and channels "
-    "(they are lifetime totals). Double-click a name to edit its days."
+    "Totals can be typed in when the table shows all channels (a typed total covers "
+    "every channel of its campaign). Double-click a name to edit its days."
 )
 
 
@@ -186,11 +192,12 @@ class CampaignsTab(QWidget):
         self.model.set_workspace(workspace, push)
 
     def show_report(self, report: KpiReport, context: ReportContext) -> None:
-        editable = self.workspace is not None and _shows_everything(context)
-        self.model.set_editable(editable)
+        channels, period = _typing_scope(context)
+        editable = self.workspace is not None and channels
+        self.model.set_editable(editable, period)
         self.model.set_report(report, context.currency, context.notes)
         self._update_count()
-        self._update_hint(editable)
+        self._update_hint(editable, period is None)
         for key, dialog in list(self.daily_dialogs.items()):
             if self.workspace is not None and key in self.workspace.campaigns().index:
                 dialog.reload()
@@ -200,11 +207,14 @@ class CampaignsTab(QWidget):
             self._sized = True
             self._fit_columns()
 
-    def _update_hint(self, editable: bool) -> None:
+    def _update_hint(self, editable: bool, all_dates: bool) -> None:
         if self.workspace is None:
             return
-        self.label_hint.setText(HINT_EDITABLE if editable else HINT_FILTERED)
-        self.button_all_dates.setVisible(not editable)
+        if not editable:
+            self.label_hint.setText(HINT_FILTERED)
+        else:
+            self.label_hint.setText(HINT_EDITABLE if all_dates else HINT_PERIOD)
+        self.button_all_dates.setVisible(not (editable and all_dates))
 
     def show_refusal(self, message: str) -> None:
         """Say why an entry was refused (the old value stays)."""
@@ -318,9 +328,11 @@ class CampaignsTab(QWidget):
             self.label_count.setText(f"{shown:,} of {total:,} {noun}")
 
 
-def _shows_everything(context: ReportContext) -> bool:
-    """True when the report covers all dates, campaigns and channels (totals are lifetime)."""
+def _typing_scope(context: ReportContext) -> tuple[bool, tuple[dt.date, dt.date] | None]:
+    """Whether the report shows every channel (a typed total covers them all), and its
+    date filter (None: all dates); the model decides per campaign whether it holds the
+    campaign's data range (`CampaignTableModel.cut_reason`)."""
     selection, view = context.selection, context.data
     if selection is None or view is None:
-        return True
-    return bool(view.is_unfiltered(selection, view.period(selection)))
+        return True, None
+    return selection.channels is None, view.period(selection)

@@ -10,6 +10,7 @@ passes the checks of `checks` (kind from its first bytes) and every zip workbook
 `archive` (parts, sizes declared and real, ratio, CRC) before a reader opens it.
 """
 
+from kpi_desktop.core.io.readers.archive import check_zip_declared, check_zip_inflated
 from kpi_desktop.core.io.readers.base import (
     HEAD_ROWS,
     ColumnType,
@@ -43,6 +44,8 @@ __all__ = [
     "TextFile",
     "Workbook",
     "check_zip",
+    "check_zip_declared",
+    "check_zip_inflated",
     "fill_merged",
     "read_head_bytes",
     "sniff_kind",

@@ -95,6 +95,16 @@ def check_zip(path: Path, limit: int = MAX_UNCOMPRESSED) -> None:
 
     Raises `FileUnreadable` with one sentence; see the module docstring for the checks.
     """
+    check_zip_inflated(path, check_zip_declared(path, limit))
+
+
+def check_zip_declared(path: Path, limit: int = MAX_UNCOMPRESSED) -> list[zipfile.ZipInfo]:
+    """The cheap half, from the zip directory alone: part count, declared sizes and ratios.
+
+    Parsers never read a part past its declared size (calamine stops there), so once this
+    passes, parsing is bounded; `check_zip_inflated` then proves the sizes true and may run
+    beside the parse. Returns the parts for it.
+    """
     refuse = _Refusal(path)
     try:
         with zipfile.ZipFile(path) as zf:
@@ -109,6 +119,13 @@ def check_zip(path: Path, limit: int = MAX_UNCOMPRESSED) -> None:
     _check_declared(infos, limit, refuse)
     if not any(i.filename.startswith(("xl/", "content.xml")) for i in infos):
         raise refuse.error(f"{refuse.name} is a zip archive but not a spreadsheet.")
+    return infos
+
+
+def check_zip_inflated(path: Path, infos: list[zipfile.ZipInfo]) -> None:
+    """The costly half: inflate every part (streamed, never held) and refuse one that
+    unpacks past its declared size or 100:1, is cut short or fails its checksum."""
+    refuse = _Refusal(path)
     # No part may unpack past its declared size, so the declared total bounds the real one.
     try:
         with path.open("rb") as fh:
