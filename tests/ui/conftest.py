@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QLocale, QSettings
 
 from kpi_desktop.core.workspace import Workspace
 from kpi_desktop.ui.settings import Settings
+
+if TYPE_CHECKING:
+    from kpi_desktop.ui.main_window import MainWindow
 
 # The offscreen platform cannot pass size hints to a window manager and warns whenever a
 # top-level window with a layout is shown; that is the only Qt warning ignored here.
@@ -46,6 +51,22 @@ def english_numbers() -> object:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+
+
+@pytest.fixture
+def empty_window(
+    qtbot, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[MainWindow]:
+    """The main window on a new, empty workspace; closing it never asks to save."""
+    from kpi_desktop import app as composition
+    from kpi_desktop.ui.main_window import MainWindow
+
+    monkeypatch.setattr(MainWindow, "_confirm_discard", lambda _self: True)
+    window = composition.create_window(settings)
+    qtbot.addWidget(window)
+    window.set_workspace(Workspace.new(), "Untitled")
+    yield window
+    window.undo_stack.setClean()
 
 
 @pytest.fixture(scope="session")

@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 
-from kpi_desktop import app as composition
-from kpi_desktop.core.workspace import Workspace
 from kpi_desktop.ui.main_window import MainWindow
-from kpi_desktop.ui.settings import Settings
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "import" / "overlap"
 
 
 @pytest.fixture
-def window(qtbot, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
-    monkeypatch.setattr(MainWindow, "_confirm_discard", lambda _self: True)
-    window = composition.create_window(settings)
-    qtbot.addWidget(window)
-    window.set_workspace(Workspace.new(), "Untitled")
-    yield window
-    window.undo_stack.setClean()
+def window(empty_window: MainWindow) -> MainWindow:
+    return empty_window
 
 
 def import_one(qtbot, window: MainWindow, name: str) -> str:

@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QLocale, QModelIndex, Qt
+from campaign_table import cell, tab_of, type_into
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import QLineEdit, QMessageBox, QTableView
 
 from kpi_desktop import app as composition
@@ -24,7 +25,6 @@ from kpi_desktop.ui.dialogs.daily import DailyDialog
 from kpi_desktop.ui.dialogs.targets import TargetsDialog
 from kpi_desktop.ui.main_window import MainWindow
 from kpi_desktop.ui.settings import Settings
-from kpi_desktop.ui.tabs.campaigns_tab import CampaignsTab
 from kpi_desktop.ui.workspace_actions import WorkspaceActions
 
 KEY = "loyalty_club"
@@ -77,33 +77,9 @@ def actions(window: MainWindow) -> WorkspaceActions:
     return window.workspace_actions
 
 
-def tab_of(window: MainWindow) -> CampaignsTab:
-    assert window.campaigns_tab is not None
-    return window.campaigns_tab
-
-
 def workspace(window: MainWindow) -> Workspace:
     assert window.workspace is not None
     return window.workspace
-
-
-def cell(window: MainWindow, key: str, column: str) -> QModelIndex:
-    tab = tab_of(window)
-    row = [tab.model.campaign_key_at(r) for r in range(tab.model.rowCount())].index(key)
-    return tab.model.index(row, tab.model.column_of(column))
-
-
-def type_into(qtbot, view: QTableView, index: QModelIndex, text: str) -> None:
-    """Type `text` into a cell the way a user does: select, F2, type, Enter."""
-    view.setFocus()
-    view.setCurrentIndex(index)
-    view.edit(index)
-    editor = view.indexWidget(index)
-    assert isinstance(editor, QLineEdit)
-    editor.selectAll()
-    qtbot.keyClicks(editor, text)
-    with qtbot.waitSignal(view.itemDelegate().closeEditor):
-        qtbot.keyClick(editor, Qt.Key.Key_Return)
 
 
 def open_currency_dialog(window: MainWindow) -> CurrencyDialog:

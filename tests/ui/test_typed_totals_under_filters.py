@@ -11,8 +11,9 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from campaign_table import type_into
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QLineEdit, QMessageBox, QTableView
+from PySide6.QtWidgets import QMessageBox
 
 from kpi_desktop import app as composition
 from kpi_desktop.core.series import FilterSelection
@@ -69,19 +70,6 @@ def _filter(window: MainWindow, selection: FilterSelection) -> None:
     window.filter_bar.set_selection(selection, emit=True)
 
 
-def _type(qtbot, view: QTableView, index: QModelIndex, text: str) -> None:
-    """Select, F2, type, Enter: as a user does."""
-    view.setFocus()
-    view.setCurrentIndex(index)
-    view.edit(index)
-    editor = view.indexWidget(index)
-    assert isinstance(editor, QLineEdit)
-    editor.selectAll()
-    qtbot.keyClicks(editor, text)
-    with qtbot.waitSignal(view.itemDelegate().closeEditor):
-        qtbot.keyClick(editor, Qt.Key.Key_Return)
-
-
 def test_a_total_typed_under_a_filter_holding_all_data_shows_and_counts(
     qtbot, window: MainWindow
 ) -> None:
@@ -92,7 +80,7 @@ def test_a_total_typed_under_a_filter_holding_all_data_shows_and_counts(
     assert tab.model.editable
     assert _cell(window, LOYALTY, "spend").flags() & Qt.ItemFlag.ItemIsEditable
     with qtbot.waitSignal(window.report_refreshed):
-        _type(qtbot, tab.table_campaigns, _cell(window, LOYALTY, "spend"), "5000")
+        type_into(qtbot, tab.table_campaigns, _cell(window, LOYALTY, "spend"), "5000")
     spend = _cell(window, LOYALTY, "spend")
     assert spend.data() == "$5,000.00"
     assert spend.data(tab.model.EditedRole)
@@ -106,7 +94,7 @@ def test_a_filter_cutting_the_range_says_so_and_refuses_typing(qtbot, window: Ma
     ws = window.workspace
     assert ws is not None
     with qtbot.waitSignal(window.report_refreshed):
-        _type(qtbot, tab.table_campaigns, _cell(window, LOYALTY, "spend"), "5000")
+        type_into(qtbot, tab.table_campaigns, _cell(window, LOYALTY, "spend"), "5000")
     _filter(window, CUT)  # 1 Oct - 30 Nov: cuts Loyalty Club (from 29 Aug), holds Holiday
     spend = _cell(window, LOYALTY, "spend")
     in_period = spend.data(tab.model.ValueRole)
@@ -119,7 +107,7 @@ def test_a_filter_cutting_the_range_says_so_and_refuses_typing(qtbot, window: Ma
     assert tab.button_all_dates.isVisible()
     assert "all dates" in tab.label_hint.text()
 
-    _type(qtbot, tab.table_campaigns, _cell(window, LOYALTY, "spend"), "7000")
+    type_into(qtbot, tab.table_campaigns, _cell(window, LOYALTY, "spend"), "7000")
     assert tab.label_edit_message.isVisible()
     message = tab.label_edit_message.text()
     assert message.startswith(
@@ -133,7 +121,7 @@ def test_a_filter_cutting_the_range_says_so_and_refuses_typing(qtbot, window: Ma
 
     # Holiday Gift Guide's data (13 Oct - 26 Nov) lies inside: its total can be typed here.
     with qtbot.waitSignal(window.report_refreshed):
-        _type(qtbot, tab.table_campaigns, _cell(window, HOLIDAY, "clicks"), "12345")
+        type_into(qtbot, tab.table_campaigns, _cell(window, HOLIDAY, "clicks"), "12345")
     assert _cell(window, HOLIDAY, "clicks").data(tab.model.ValueRole) == 12345
     assert ws.campaign_override(HOLIDAY, "clicks") == 12345
 

@@ -11,8 +11,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QMessageBox, QTableView
+from campaign_table import cell, tab_of, type_into
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QTableView
 
 from kpi_desktop import app as composition
 from kpi_desktop.core.workspace import APPLICATION_ID, EditRecord, RowKey, Workspace
@@ -23,7 +24,6 @@ from kpi_desktop.ui.dialogs.daily import DailyDialog
 from kpi_desktop.ui.dialogs.targets import TargetsDialog
 from kpi_desktop.ui.main_window import MainWindow
 from kpi_desktop.ui.settings import Settings
-from kpi_desktop.ui.tabs.campaigns_tab import CampaignsTab
 from kpi_desktop.ui.workspace_actions import WorkspaceActions
 
 KEY = "loyalty_club"
@@ -67,32 +67,6 @@ def autosaver(window: MainWindow) -> autosave.Autosaver:
     saver = window.session.findChild(autosave.Autosaver)
     assert saver is not None
     return saver
-
-
-def tab_of(window: MainWindow) -> CampaignsTab:
-    assert window.campaigns_tab is not None
-    return window.campaigns_tab
-
-
-def cell(window: MainWindow, key: str, column: str) -> QModelIndex:
-    tab = tab_of(window)
-    row = [tab.model.campaign_key_at(r) for r in range(tab.model.rowCount())].index(key)
-    return tab.model.index(row, tab.model.column_of(column))
-
-
-def type_into(qtbot, view: QTableView, index: QModelIndex, text: str) -> None:
-    """Type `text` into a cell the way a user does: select, F2, type, Enter."""
-    view.setFocus()
-    view.setCurrentIndex(index)
-    view.edit(index)
-    editor = view.indexWidget(index)
-    assert isinstance(editor, QLineEdit)
-    assert editor.objectName() == "edit_cell"
-    editor.selectAll()
-    qtbot.keyClicks(editor, text)
-    # The delegate commits on Enter through a queued call: wait for it.
-    with qtbot.waitSignal(view.itemDelegate().closeEditor):
-        qtbot.keyClick(editor, Qt.Key.Key_Return)
 
 
 def test_edit_undo_redo_save_reopen_and_revert(qtbot, window: MainWindow, saved: Path) -> None:
