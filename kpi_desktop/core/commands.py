@@ -495,8 +495,8 @@ class AddAnnotation(SetSetting):
         notes = sorted([*parse_annotations(ws.get_setting(ANNOTATIONS_SETTING, [])), (day, note)])
         value = [{"date": d.isoformat(), "text": t} for d, t in notes]
         when = f"{day.day} {day:%b %Y}"
-        super().__init__(ws, ANNOTATIONS_SETTING, value, f"Add chart note on {when}")
-        self.scope = Scope.ANNOTATIONS
+        text = f"Add chart note on {when}"
+        super().__init__(ws, ANNOTATIONS_SETTING, value, text, scope=Scope.ANNOTATIONS)
 
 
 class SetBulkLinks(SetSetting):

@@ -393,7 +393,13 @@ def aggregate(
         `min_count=1`, so all-missing stays missing; rates averaged), `rows` and
         `fx_missing`. For `by=None` the single row is indexed "total".
     """
-    data = convert_money(facts, fx)
+    return _aggregate(convert_money(facts, fx), by, events)
+
+
+def _aggregate(
+    data: pd.DataFrame, by: str | Sequence[str] | None, events: pd.DataFrame | None
+) -> pd.DataFrame:
+    """`aggregate` of facts whose money `convert_money` has already converted."""
     keys = _group_columns(by)
     summed = [c for c in ADDITIVE_FIELDS if c in data] + [c for c in RATE_FIELDS if c in data]
     event_sources: set[str] = set()
@@ -401,6 +407,7 @@ def aggregate(
         event_sources = set(events["source_id"].unique())
         from_events = data["source_id"].isin(event_sources)
         if from_events.any():
+            data = data.copy(deep=False)  # the caller's frame keeps its users
             data["users"] = data["users"].where(~from_events, np.nan)
     flags = [c for c in FX_COLUMNS if c in data]
     if not keys:
@@ -542,11 +549,12 @@ def report(
 
     Site traffic rows are left out of the groups and the total and summed apart.
     """
-    site = site_traffic_mask(facts)
-    campaigns = facts[~site] if site.any() else facts
-    rows = aggregate(campaigns, by or None, events=events, fx=fx)
+    site = site_traffic_mask(facts)  # on the imported values: conversion may blank money
+    converted = convert_money(facts, fx)  # once for the groups and the total
+    campaigns = converted[~site] if site.any() else converted
+    rows = _aggregate(campaigns, by or None, events)
     rows = rows.join(compute_kpis(rows))
-    total = aggregate(campaigns, None, events=events, fx=fx)
+    total = _aggregate(campaigns, None, events)
     total = total.join(compute_kpis(total)).iloc[0]
     return KpiReport(
         rows=rows,

@@ -25,15 +25,14 @@ def dashboard_rows(session: Session) -> list[list[str]]:
     """The dashboard's KPI cards as rows of text, computed by the core (not read off widgets)."""
     from kpi_desktop.core import series
 
-    ws = session.workspace
-    if ws is None or session.report is None:
+    view, report, context = session.data_view, session.report, session.context
+    if view is None or report is None:  # the session computes both, or neither
         return []
-    view = session.data_view if session.data_view is not None else series.DataView(ws)
     data = view.dashboard(
         session.selection or series.FilterSelection(),
-        session.report,
-        targets=ws.targets().get(None, {}),
-        currency=ws.reporting_currency,
+        report,
+        targets=context.targets,
+        currency=context.currency,
     )
     header = ["KPI", "Value", "Change", "Previous period", "Target"]
     return [

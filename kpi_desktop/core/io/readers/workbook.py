@@ -11,6 +11,7 @@ from xml.etree import ElementTree as ET
 import numpy as np
 
 from kpi_desktop.core.io.errors import FileUnreadable
+from kpi_desktop.core.io.readers.archive import check_zip_declared
 from kpi_desktop.core.io.readers.base import (
     HEAD_ROWS,
     ColumnType,
@@ -20,7 +21,7 @@ from kpi_desktop.core.io.readers.base import (
     Table,
     fill_head,
 )
-from kpi_desktop.core.io.readers.checks import MAX_UNCOMPRESSED, check_zip
+from kpi_desktop.core.io.readers.checks import MAX_UNCOMPRESSED
 from kpi_desktop.core.io.readers.ods_merges import ods_merges
 from kpi_desktop.core.io.readers.openpyxl_book import OpenpyxlBook
 from kpi_desktop.core.io.readers.xlsx_peek import XlsxPeek
@@ -75,7 +76,8 @@ class Workbook:
             return self._fallback
         if self.kind != "xlsx" or "password" in str(exc).lower():
             raise _unreadable(self.path, exc) from exc
-        check_zip(self.path, self._max_uncompressed)
+        # The importer proves the real sizes beside the parse; only the directory here.
+        check_zip_declared(self.path, self._max_uncompressed)
         try:
             self._fallback = OpenpyxlBook(self.path)
         except Exception as second:  # openpyxl raises many types on a broken file

@@ -209,16 +209,12 @@ class UtmTab(QWidget):
 
     def refresh(self) -> None:
         """Re-read everything from the store (after the workspace changed or was opened)."""
-        self._convention = self.store.naming_convention()
-        self.page_convention.show_convention(self._convention)
-        self.model_bulk.set_convention(self._convention)
+        self.set_convention(self.store.naming_convention())
         self.model_bulk.reload()
-        self.form.convention = self._convention
         self._refresh_presets()
         self._refresh_completions()
         self.page_history.refresh()
         self.data_changed()
-        self.form.rebuild()
 
     # -- the single-link form ----------------------------------------------------------
     def params(self) -> UtmParams:
